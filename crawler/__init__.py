@@ -1,0 +1,1 @@
+"""pressnews: crawl, extract, enrich and store Vietnamese provincial press-training news."""

@@ -1,0 +1,1 @@
+"""Vietnamese enrichment: pure functions from article text to province, speakers, documents, dates, relevance."""

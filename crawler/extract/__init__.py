@@ -1,0 +1,1 @@
+"""Page extraction: pure functions from (url, html) to an Extracted article."""

@@ -1,0 +1,1 @@
+"""The article store (SQLite, system of record) and the search backends."""

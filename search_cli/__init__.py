@@ -1,0 +1,1 @@
+"""The pressnews command line: a thin layer over crawler/ and indexer/."""
