@@ -99,3 +99,21 @@ def pick_date(published: str | None, event_date: str | None, first_seen: str) ->
         if value:
             return value[:10]
     return first_seen[:10]
+
+
+@dataclass
+class PageItem:
+    """A fetched page the spider judged to be an article; pipelines turn it into an `Article`."""
+
+    source: str
+    url: str  # canonical article URL (the identity)
+    final_url: str  # where the page was actually fetched from, after redirects
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    text: str  # decoded, NFC
+    fetched_at: str
+    source_province: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+    seen_urls: list[str] = field(default_factory=list)  # requested URL and redirect hops
+    article: Article | None = None

@@ -1,0 +1,253 @@
+"""Pure discovery: what a page, a sitemap, a feed or robots.txt tells us to fetch next.
+
+No Scrapy here: HTML comes in as an lxml tree, XML as bytes; out come `Link`s and `Postback`s
+that the spider turns into requests.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree, html
+
+from .enrich.vietnamese import fold, squeeze
+
+# Documents linked from articles: recorded as attachments, never fetched as pages.
+DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.IGNORECASE)
+# Other files a crawler of news pages has no use for.
+_MEDIA_EXT = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|bmp|ico|mp3|mp4|avi|mov|wmv|flv|webm|css|js|woff2?|ttf|exe|apk|iso)$",
+    re.IGNORECASE,
+)
+# Pages with no news on them: login, search, feedback forms, site maps for humans, calendars.
+_USELESS_PATH = re.compile(
+    r"(dang-?nhap|dang-?ky|login|logout|signin|signup|register|tim-?kiem|/search\b|[?&]s=|"
+    r"[?&]q=|[?&]keyword=|gop-?y|lien-?he|/contact|print\.aspx|/rss/?$|/tags?/|/author/|"
+    r"_layouts/|/admin|wp-login|wp-admin|xmlrpc|/calendar|lich-cong-tac|javascript:|mailto:|tel:)",
+    re.IGNORECASE,
+)
+# Link texts and URL shapes that page through a listing.
+_NEXT_TEXT = re.compile(
+    r"^(\d{1,4}|»|›|>|>>|next|tiếp|tiếp theo|trang sau|trang tiếp|sau|cuối|xem thêm|"
+    r"xem tiếp|tải thêm|more|older posts|bài cũ hơn|tin cũ hơn|trang \d+)\W*$",
+    re.IGNORECASE,
+)
+_PAGE_URL = re.compile(
+    r"([?&](page|trang|p|pg|paged|pageindex|pagenum|start|offset|cur)=\d+|/page/\d+|/trang-?\d+|"
+    r"[_-]p\d+\.html?$|_cur=\d+|/p\d+/?$|[?&]\w+_cur=\d+)",
+    re.IGNORECASE,
+)
+# `__doPostBack('target','argument')` in an href or onclick (ASP.NET pagers).
+_POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+# Postback arguments/targets that page a list (SharePoint "Page$2", DNN pagers, GridView pagers).
+_PAGER_POSTBACK = re.compile(
+    r"(page\$|pag(er|ing)|lnk(next|page)|cmd(next|page)|dpg|navigat)", re.I
+)
+# Buttons backed by a plain URL: <button data-url=...>Xem thêm</button>.
+_DATA_URL_ATTRS = ("data-url", "data-href", "data-next", "data-next-url", "data-link")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+_SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    pagination: bool  # pages through a listing (next, numbers, "Xem thêm", page=N)
+
+
+@dataclass(frozen=True)
+class Postback:
+    target: str
+    argument: str
+    text: str
+
+
+def parse_html(text: str) -> html.HtmlElement | None:
+    """Parse HTML leniently; None for documents lxml cannot make a tree of."""
+    if not text or not text.strip():
+        return None
+    try:
+        return html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _href(base: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if (
+        not value
+        or value.startswith("#")
+        or value.lower().startswith(("javascript:", "mailto:", "tel:", "data:"))
+    ):
+        return None
+    try:
+        url = urljoin(base, value)
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def base_url(tree: html.HtmlElement, page_url: str) -> str:
+    base = tree.find(".//base[@href]")
+    return urljoin(page_url, base.get("href")) if base is not None else page_url
+
+
+def page_links(tree: html.HtmlElement, page_url: str) -> list[Link]:
+    """Every http(s) link of the page, with whether it pages a listing."""
+    base = base_url(tree, page_url)
+    out: dict[str, Link] = {}
+    for a in tree.iter("a", "area"):
+        url = _href(base, a.get("href"))
+        if url is None:
+            continue
+        text = squeeze(a.text_content() if a.tag == "a" else a.get("alt", ""))[:200]
+        rel = (a.get("rel") or "").lower()
+        pagination = "next" in rel or bool(_NEXT_TEXT.match(text)) or bool(_PAGE_URL.search(url))
+        prev = out.get(url)
+        if prev is None or (pagination and not prev.pagination):
+            out[url] = Link(url, text, pagination)
+    for el in tree.xpath(
+        "//*[@data-url or @data-href or @data-next or @data-next-url or @data-link]"
+    ):
+        for attr in _DATA_URL_ATTRS:
+            url = _href(base, el.get(attr))
+            if url and url not in out:
+                out[url] = Link(url, squeeze(el.text_content())[:200], True)
+    for link in tree.xpath("//link[@rel='next' or @rel='prev']"):
+        url = _href(base, link.get("href"))
+        if url and url not in out:
+            out[url] = Link(url, "", True)
+    return list(out.values())
+
+
+def postbacks(tree: html.HtmlElement) -> list[Postback]:
+    """ASP.NET pager postbacks (SharePoint, DotNetNuke, GridView): only those that page a list."""
+    found: dict[tuple[str, str], Postback] = {}
+    for el in tree.xpath(
+        "//*[@href[contains(., '__doPostBack')] or @onclick[contains(., '__doPostBack')]]"
+    ):
+        script = (el.get("href") or "") + " " + (el.get("onclick") or "")
+        text = squeeze(el.text_content())[:60]
+        for target, argument in _POSTBACK.findall(script):
+            if _PAGER_POSTBACK.search(target + " " + argument) or _NEXT_TEXT.match(text):
+                found.setdefault((target, argument), Postback(target, argument, text))
+    return list(found.values())
+
+
+def postback_form(tree: html.HtmlElement) -> html.FormElement | None:
+    """The ASP.NET form that carries __VIEWSTATE, if the page has one."""
+    for form in tree.forms:
+        if form.xpath(".//input[@name='__VIEWSTATE' or @name='__EVENTTARGET']"):
+            return form
+    return None
+
+
+def feed_links(tree: html.HtmlElement, page_url: str) -> list[str]:
+    out = []
+    for link in tree.xpath("//link[@rel='alternate'][@type]"):
+        if link.get("type", "").lower() in _FEED_TYPES:
+            url = _href(page_url, link.get("href"))
+            if url:
+                out.append(url)
+    return out
+
+
+def canonical_link(tree: html.HtmlElement, page_url: str) -> str | None:
+    for link in tree.xpath("//link[@rel='canonical'][@href]"):
+        return _href(page_url, link.get("href"))
+    for meta in tree.xpath("//meta[@property='og:url'][@content]"):
+        return _href(page_url, meta.get("content"))
+    return None
+
+
+def skip_reason(url: str) -> str | None:
+    """Why a link is not worth fetching as a page, or None."""
+    path = urlsplit(url).path
+    if DOCUMENT_EXT.search(path):
+        return "document"
+    if _MEDIA_EXT.search(path):
+        return "media"
+    if _USELESS_PATH.search(url):
+        return "not news"
+    return None
+
+
+def link_text_key(text: str) -> str:
+    return fold(text)
+
+
+def sitemaps_from_robots(robots_txt: str, robots_url: str) -> list[str]:
+    return [urljoin(robots_url, m) for m in _SITEMAP_LINE.findall(robots_txt)]
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: str | None
+
+
+def _xml_root(body: bytes) -> etree._Element | None:
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)[: 50 * 1024 * 1024]
+        except (OSError, EOFError):
+            return None
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body.strip(), parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def parse_sitemap(body: bytes) -> tuple[str | None, list[SitemapEntry]]:
+    """('urlset' | 'sitemapindex' | None, entries). None: not a sitemap (bad XML, HTML, ...)."""
+    root = _xml_root(body)
+    if root is None:
+        return None, []
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        return None, []
+    entries = []
+    for child in root:
+        if _local(child.tag) not in ("url", "sitemap"):
+            continue
+        loc = lastmod = None
+        for el in child:
+            name = _local(el.tag)
+            if name == "loc" and el.text:
+                loc = el.text.strip()
+            elif name == "lastmod" and el.text:
+                lastmod = el.text.strip()
+        if loc and urlsplit(loc).scheme in ("http", "https"):
+            entries.append(SitemapEntry(loc, lastmod))
+    return kind, entries
+
+
+def parse_feed(body: bytes) -> list[str] | None:
+    """Item links of an RSS 2.0, RSS 1.0 or Atom feed; None when the body is not a feed."""
+    root = _xml_root(body)
+    if root is None or _local(root.tag) not in ("rss", "rdf", "feed"):
+        return None
+    links = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name in ("item", "entry"):
+            for child in el:
+                if _local(child.tag) != "link":
+                    continue
+                href = child.get("href") or (child.text or "").strip()
+                rel = child.get("rel", "alternate")
+                if href and rel == "alternate":
+                    links.append(href)
+                    break
+    return links

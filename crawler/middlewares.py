@@ -1,0 +1,78 @@
+"""The private-address guard: an untrusted page cannot make the crawler fetch internal addresses.
+
+Links and redirects from a public host to loopback, private, link-local (cloud metadata at
+169.254.169.254), multicast or reserved addresses are refused, on every hop (redirects come back
+through `process_request`) and on the address the host name resolves to. Hosts the user put in
+the sources file are trusted as given, so a local or intranet site can still be crawled.
+Only http and https are fetched.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+
+
+class ForbiddenAddress(IgnoreRequest):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def _resolve(host: str) -> tuple[str, ...]:
+    try:
+        return tuple({info[4][0] for info in socket.getaddrinfo(host, None)})
+    except (socket.gaierror, UnicodeError, OSError):
+        return ()  # unresolvable: the download itself will fail with a DNS error
+
+
+def forbidden_reason(host: str) -> str | None:
+    """Why `host` must not be fetched from an untrusted link, or None."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return "loopback host name"
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        addresses = [ipaddress.ip_address(a.split("%")[0]) for a in _resolve(host)]
+    for ip in addresses:
+        if ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast:
+            return f"{ip} is not a public address"
+        if ip.is_reserved or ip.is_unspecified:
+            return f"{ip} is a reserved address"
+    return None
+
+
+class PrivateAddressGuard:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PrivateAddressGuard:
+        guard = cls(crawler.stats)
+        guard.crawler = crawler
+        return guard
+
+    def _trusted(self) -> frozenset[str]:
+        spider = self.crawler.spider
+        trusted: set[str] = set()
+        for src in getattr(spider, "sources", {}).values():
+            trusted |= src.trusted_netlocs
+        return frozenset(trusted)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            raise ForbiddenAddress(f"scheme {parts.scheme!r} is not fetched")
+        if parts.netloc.lower() in self._trusted():
+            return None
+        reason = forbidden_reason(parts.hostname or "")
+        if reason:
+            source = request.meta.get("source", "?")
+            self.stats.inc_value(f"pressnews/{source}/errors/forbidden_address")
+            raise ForbiddenAddress(f"refused {request.url}: {reason}")
+        return None

@@ -1,0 +1,58 @@
+"""Scrapy settings for pressnews: polite defaults for public-sector sites. No logic here."""
+
+BOT_NAME = "pressnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves and how to reach us; obey robots.txt.
+USER_AGENT = "pressnews/0.1 (+https://github.com/pressnews/pressnews; research crawler of public press-training news)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests at a time per site, adapting to how fast the site answers.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Faults: retry 5xx, 429 and time-outs a few times; give up on slow or huge pages.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 8
+DEPTH_LIMIT = 0
+DNS_TIMEOUT = 15
+
+# No telnet console on a crawler of untrusted sites; logs without request headers (credentials).
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+COOKIES_DEBUG = False
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ProcessPipeline": 300,
+    "crawler.pipelines.StorePipeline": 800,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PrivateAddressGuard": 50,
+}
+SPIDER_MIDDLEWARES: dict[str, int] = {}
+EXTENSIONS = {
+    "crawler.extensions.Progress": 500,
+}
+
+# Scrapy's own modern defaults.
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# pressnews: where articles go (the CLI sets it from --db / PRESSNEWS_DB) and what to crawl.
+PRESSNEWS_DB = None
+PRESSNEWS_SOURCES = None
+PRESSNEWS_SOURCE_KEYS = None
+PRESSNEWS_FULL = False
+PRESSNEWS_PROGRESS = False

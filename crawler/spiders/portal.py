@@ -1,0 +1,378 @@
+"""The one generic spider: finds a site's articles from its sources-file entry alone.
+
+Discovery: start pages and every same-site link (listing pages and their pagination first),
+ASP.NET postback pagers as form requests (with loop detection), sitemaps (declared or named in
+robots.txt), RSS/Atom feeds (declared or linked from pages). Each fetched page is judged
+article-or-not by `crawler.extract.page.is_article`; articles go down the item pipelines as
+`PageItem`s under their canonical URL. Incremental: article URLs already stored are skipped
+(sitemap lastmod not newer) or fetched conditionally (ETag / Last-Modified -> 304).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.crawlstate import CrawlState
+from crawler.extract.decode import decode_html
+from crawler.extract.page import is_article
+from crawler.faults import blocked_reason, classify_failure
+from crawler.items import PageItem
+from crawler.sources import Source, load_sources
+from crawler.urls import canonical_article_url, clean_url, is_home, same_site
+
+# Request priorities: articles first (they are what we want), then pagination, then navigation.
+PRIO_ARTICLE, PRIO_PAGER, PRIO_NAV = 30, 20, 0
+# How many navigation hops (not counting pagination) from a start page are followed.
+MAX_NAV_DEPTH = 3
+# Beyond this many distinct pages claiming one rel=canonical, the canonical is ignored.
+SHARED_CANONICAL = 2
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(
+        self,
+        sources: str | None = None,
+        source: str | None = None,
+        full: str | bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources_file = sources
+        self.only = [k for k in (source or "").split(",") if k]
+        self.full = full in (True, "1", "true", "yes")
+        self.sources: dict[str, Source] = {}
+        self.state: CrawlState | None = None
+        self.requested: dict[str, set[str]] = defaultdict(set)  # source -> canonical keys
+        self.page_count: dict[str, int] = defaultdict(int)
+        self.listing_signatures: dict[str, set[str]] = defaultdict(set)
+        self.postbacks_done: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+        self.feeds_seen: set[str] = set()
+        self.listing_urls: set[str] = set()
+        self.canonical_claims: dict[str, dict[str, str]] = defaultdict(
+            dict
+        )  # canonical -> page->title
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        kwargs.setdefault("sources", crawler.settings.get("PRESSNEWS_SOURCES"))
+        kwargs.setdefault("source", crawler.settings.get("PRESSNEWS_SOURCE_KEYS"))
+        kwargs.setdefault("full", crawler.settings.getbool("PRESSNEWS_FULL"))
+        spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        return spider
+
+    def _configure(self, settings: Any) -> None:
+        all_sources = load_sources(self.sources_file)
+        unknown = [k for k in self.only if k not in all_sources]
+        if unknown:
+            raise ValueError(f"unknown source key(s): {', '.join(unknown)}")
+        self.sources = {k: v for k, v in all_sources.items() if not self.only or k in self.only}
+        db = settings.get("PRESSNEWS_DB")
+        self.state = CrawlState.load(db, list(self.sources)) if db and not self.full else None
+
+    # -- start -------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
+        for src in self.sources.values():
+            for url in src.start_urls:
+                self.listing_urls.add(clean_url(url))
+                yield self._page_request(src, url, nav_depth=0, priority=PRIO_PAGER, start=True)
+            robots = urljoin(src.start_urls[0], "/robots.txt")
+            yield Request(
+                robots,
+                callback=self.parse_robots,
+                errback=self.on_error,
+                meta={"source": src.key, "kind": "robots", "handle_httpstatus_all": True},
+                priority=PRIO_PAGER + 5,
+                dont_filter=True,
+            )
+            for url in src.sitemap_urls:
+                yield self._xml_request(src, url, self.parse_sitemap, "sitemap")
+            for url in src.feed_urls:
+                self.feeds_seen.add(clean_url(url))
+                yield self._xml_request(src, url, self.parse_feed, "feed")
+
+    def _xml_request(self, src: Source, url: str, callback: Any, kind: str) -> Request:
+        return Request(
+            clean_url(url),
+            callback=callback,
+            errback=self.on_error,
+            meta={"source": src.key, "kind": kind},
+            priority=PRIO_PAGER + 5,
+        )
+
+    def _page_request(
+        self,
+        src: Source,
+        url: str,
+        *,
+        nav_depth: int,
+        priority: int,
+        start: bool = False,
+        lastmod: str | None = None,
+    ) -> Request | None:
+        url = clean_url(url)
+        key = canonical_article_url(url)
+        seen = key in self.requested[src.key]
+        if not start and (seen or self.page_count[src.key] >= src.max_pages):
+            return None
+        self.requested[src.key].add(key)
+        meta: dict[str, Any] = {"source": src.key, "kind": "page", "nav_depth": nav_depth}
+        headers: dict[str, str] = {}
+        known = self.state.get(url) if self.state else None
+        if known is not None and known.kind == "article":
+            if lastmod and known.fetched_at and lastmod[:19] <= known.fetched_at[:19]:
+                self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped_known")
+                return None
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+            meta["handle_httpstatus_list"] = [304]
+        self.page_count[src.key] += 1
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta=meta,
+            headers=headers,
+            priority=priority,
+            dont_filter=start,
+        )
+
+    # -- pages -------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        src = self.sources[response.meta["source"]]
+        stats = self.crawler.stats
+        stats.inc_value(f"pressnews/{src.key}/pages")
+        if response.status == 304:
+            stats.inc_value(f"pressnews/{src.key}/not_modified")
+            return
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
+            stats.inc_value(f"pressnews/{src.key}/skipped/binary")
+            return
+        text, _encoding = decode_html(response.body, ctype or None)
+        tree = discovery.parse_html(text)
+        if tree is None:
+            stats.inc_value(f"pressnews/{src.key}/errors/malformed")
+            return
+        blocked = blocked_reason(tree)
+        if blocked:
+            stats.inc_value(f"pressnews/{src.key}/errors/blocked")
+            self.logger.warning("blocked page at %s: %s", response.url, blocked)
+            return
+        url = clean_url(response.url)
+        declared = src.is_declared_article(url)
+        if declared is None:
+            verdict = is_article(url, text)
+            article = verdict.is_article and url not in self.listing_urls and not is_home(url)
+        else:
+            article = declared
+        nav_depth = response.meta.get("nav_depth", 0)
+        if article:
+            yield self._item(src, response, tree, text, url)
+        else:
+            self.listing_urls.add(url)
+        yield from self._follow(src, response, tree, url, nav_depth, from_article=article)
+
+    def _item(self, src: Source, response: Response, tree: Any, text: str, url: str) -> PageItem:
+        canonical = self._choose_canonical(src, tree, url)
+        headers = {
+            k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+            if k.lower() in (b"content-type", b"etag", b"last-modified", b"date")
+        }
+        return PageItem(
+            source=src.key,
+            url=canonical,
+            final_url=response.url,
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            text=text,
+            fetched_at=_now(),
+            source_province=src.province,
+            selectors=dict(src.selectors),
+            seen_urls=[*response.meta.get("redirect_urls", []), response.url],
+        )
+
+    def _choose_canonical(self, src: Source, tree: Any, url: str) -> str:
+        own = canonical_article_url(url)
+        declared = discovery.canonical_link(tree, url)
+        if not declared:
+            return own
+        target = canonical_article_url(declared)
+        if target == own:
+            return own
+        if (
+            not same_site(target, urlsplit(url).netloc)
+            or is_home(target)
+            or clean_url(declared) in self.listing_urls
+            or clean_url(declared) in {clean_url(u) for u in src.start_urls}
+        ):
+            return own
+        title = "".join(tree.xpath("normalize-space(//title)"))[:200]
+        claims = self.canonical_claims[target]
+        claims.setdefault(own, title)
+        if len(claims) > SHARED_CANONICAL or len(set(claims.values())) > 1:
+            return own  # many different pages share it: a broken template, not a canonical
+        return target
+
+    def _follow(
+        self,
+        src: Source,
+        response: Response,
+        tree: Any,
+        url: str,
+        nav_depth: int,
+        from_article: bool,
+    ) -> Iterator[Request]:
+        netloc = urlsplit(url).netloc
+        links = discovery.page_links(tree, response.url)
+        signature = hashlib.sha1(
+            "\n".join(sorted(link.url for link in links if not link.pagination)).encode()
+        ).hexdigest()
+        repeat = signature in self.listing_signatures[src.key]
+        self.listing_signatures[src.key].add(signature)
+        for link in links:
+            if not same_site(link.url, netloc) or not src.allows(link.url):
+                continue
+            if discovery.skip_reason(link.url):
+                continue
+            declared = src.is_declared_article(link.url)
+            if link.pagination and not from_article:
+                req = self._page_request(src, link.url, nav_depth=nav_depth, priority=PRIO_PAGER)
+            elif declared or (declared is None and _looks_like_article(link)):
+                req = self._page_request(
+                    src, link.url, nav_depth=nav_depth + 1, priority=PRIO_ARTICLE
+                )
+            elif nav_depth < MAX_NAV_DEPTH:
+                req = self._page_request(src, link.url, nav_depth=nav_depth + 1, priority=PRIO_NAV)
+            else:
+                req = None
+            if req is not None:
+                yield req
+        for feed in discovery.feed_links(tree, response.url):
+            key = clean_url(feed)
+            if key not in self.feeds_seen and same_site(feed, netloc):
+                self.feeds_seen.add(key)
+                yield self._xml_request(src, feed, self.parse_feed, "feed")
+        if not from_article and not repeat and isinstance(response, TextResponse):
+            yield from self._postbacks(src, response, tree, url, nav_depth)
+
+    def _postbacks(
+        self, src: Source, response: TextResponse, tree: Any, url: str, nav_depth: int
+    ) -> Iterator[Request]:
+        form = discovery.postback_form(tree)
+        if form is None:
+            return
+        path = urlsplit(url).path
+        for pb in discovery.postbacks(tree):
+            key = (path, pb.target, pb.argument)
+            if key in self.postbacks_done[src.key] or self.page_count[src.key] >= src.max_pages:
+                continue
+            self.postbacks_done[src.key].add(key)
+            self.page_count[src.key] += 1
+            formdata = {"__EVENTTARGET": pb.target, "__EVENTARGUMENT": pb.argument}
+            form_id = form.get("id")
+            yield FormRequest.from_response(
+                response,
+                formxpath=f"//form[@id='{form_id}']"
+                if form_id
+                else "//form[.//input[@name='__VIEWSTATE']]",
+                formdata=formdata,
+                dont_click=True,
+                callback=self.parse_page,
+                errback=self.on_error,
+                meta={"source": src.key, "kind": "page", "nav_depth": nav_depth},
+                priority=PRIO_PAGER,
+            )
+
+    # -- robots, sitemaps, feeds -------------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        src = self.sources[response.meta["source"]]
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for url in discovery.sitemaps_from_robots(response.text, response.url):
+            if clean_url(url) not in {clean_url(u) for u in src.sitemap_urls}:
+                yield self._xml_request(src, url, self.parse_sitemap, "sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        src = self.sources[response.meta["source"]]
+        kind, entries = discovery.parse_sitemap(response.body)
+        if kind is None:
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/errors/bad_sitemap")
+            self.logger.warning("not a sitemap: %s", response.url)
+            return
+        netloc = urlsplit(src.start_urls[0]).netloc
+        for entry in entries:
+            if not same_site(entry.url, netloc) or not src.allows(entry.url):
+                continue
+            if kind == "sitemapindex":
+                yield self._xml_request(src, entry.url, self.parse_sitemap, "sitemap")
+            elif not discovery.skip_reason(entry.url):
+                req = self._page_request(
+                    src,
+                    entry.url,
+                    nav_depth=MAX_NAV_DEPTH,
+                    priority=PRIO_ARTICLE,
+                    lastmod=entry.lastmod,
+                )
+                if req is not None:
+                    yield req
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        src = self.sources[response.meta["source"]]
+        links = discovery.parse_feed(response.body)
+        if links is None:
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/errors/bad_feed")
+            self.logger.warning("not a feed: %s", response.url)
+            return
+        netloc = urlsplit(src.start_urls[0]).netloc
+        for link in links:
+            url = urljoin(response.url, link)
+            if same_site(url, netloc) and src.allows(url) and not discovery.skip_reason(url):
+                req = self._page_request(src, url, nav_depth=MAX_NAV_DEPTH, priority=PRIO_ARTICLE)
+                if req is not None:
+                    yield req
+
+    # -- errors ------------------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("source", "?")
+        kind = classify_failure(failure)
+        if request.meta.get("kind") == "robots":
+            return  # a robots.txt that errors is not the site failing
+        self.crawler.stats.inc_value(f"pressnews/{source}/errors/{kind}")
+        self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])
+
+
+def _looks_like_article(link: discovery.Link) -> bool:
+    """A link whose text reads like a headline (several words) or whose URL carries an id."""
+    words = len(link.text.split())
+    path = urlsplit(link.url)
+    has_id = any(ch.isdigit() for ch in path.path.rsplit("/", 1)[-1]) or any(
+        k in path.query.lower() for k in ("id=", "itemid=", "articleid=")
+    )
+    return words >= 5 or (has_id and words >= 2)

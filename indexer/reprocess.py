@@ -1,0 +1,51 @@
+"""Re-extract and re-enrich every stored article from its raw page, without fetching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crawler.extract.decode import decode_html
+from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_page
+
+from .store import Store
+
+
+@dataclass
+class ReprocessReport:
+    seen: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> ReprocessReport:
+    report = ReprocessReport()
+    for article, raw in list(store.iter_raw()):
+        report.seen += 1
+        text, _ = decode_html(raw.body, raw.headers.get("content-type"))
+        try:
+            new = process_page(
+                article["url"],
+                text,
+                source=article["source"],
+                fetched_at=article["fetched_at"],
+                source_province=_source_province(store, article["source"]),
+            )
+        except NotAnArticle:
+            report.failed += 1
+            continue
+        outcome = store.upsert(new)
+        if outcome == "unchanged":
+            report.unchanged += 1
+        else:
+            report.updated += 1
+        if progress and report.seen % 100 == 0:
+            progress(report.seen)
+    store.set_meta("extractor_version", EXTRACTOR_VERSION)
+    return report
+
+
+def _source_province(store: Store, source: str) -> str | None:
+    value = store.get_meta(f"source_province:{source}")
+    return value or None

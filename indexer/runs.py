@@ -1,0 +1,195 @@
+"""Run history and per-URL crawl state in the store: what each crawl did, and source health."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crawler.items import PageItem
+from crawler.urls import clean_url
+
+from .store import Store, now_iso
+
+# Share of a source's new articles that normally have these; a run far below is "drift".
+DRIFT_FLOOR = {"with_date": 0.5, "normal_body": 0.6, "with_province": 0.4}
+
+
+def start_run(store: Store) -> int:
+    cur = store.conn.execute(
+        "INSERT INTO runs(started, status) VALUES (?, 'running')", (now_iso(),)
+    )
+    return int(cur.lastrowid or 0)
+
+
+def record_crawl_state(store: Store, item: PageItem) -> None:
+    """Remember an article's URLs and validators, so the next crawl can skip or ask conditionally."""
+    assert item.article is not None
+    etag = item.headers.get("etag")
+    last_modified = item.headers.get("last-modified")
+    urls = {clean_url(u) for u in item.seen_urls} | {item.url}
+    store.conn.executemany(
+        "INSERT INTO crawl_state(url, source, kind, article_id, status, etag, last_modified, fetched_at) "
+        "VALUES (?, ?, 'article', ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+        "source = excluded.source, kind = excluded.kind, article_id = excluded.article_id, "
+        "status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, "
+        "fetched_at = excluded.fetched_at",
+        [
+            (u, item.source, item.article.id, item.status, etag, last_modified, item.fetched_at)
+            for u in urls
+        ],
+    )
+
+
+def source_stats(stats: dict[str, Any], source: str) -> dict[str, Any]:
+    prefix = f"pressnews/{source}/"
+    out: dict[str, Any] = {"errors": {}}
+    for key, value in stats.items():
+        if not isinstance(key, str) or not key.startswith(prefix):
+            continue
+        name = key[len(prefix) :]
+        if name.startswith("errors/"):
+            out["errors"][name[7:]] = value
+        else:
+            out[name] = value
+    return out
+
+
+def _quality(store: Store, source: str, since: str) -> dict[str, Any]:
+    row = store.conn.execute(
+        "SELECT count(*), sum(published IS NOT NULL), "
+        "sum(length(json_extract(data, '$.body')) >= 400), sum(province IS NOT NULL) "
+        "FROM articles WHERE source = ? AND updated_at >= ?",
+        (source, since),
+    ).fetchone()
+    n = row[0] or 0
+    if not n:
+        return {"articles": 0}
+    return {
+        "articles": n,
+        "with_date": round((row[1] or 0) / n, 3),
+        "normal_body": round((row[2] or 0) / n, 3),
+        "with_province": round((row[3] or 0) / n, 3),
+    }
+
+
+def finish_run(
+    store: Store, run_id: int | None, stats: dict[str, Any], sources: list[str], reason: str
+) -> str:
+    """Write per-source figures and the run's status: ok, partial (a source failed) or failed."""
+    if run_id is None:
+        return "unknown"
+    started = store.conn.execute("SELECT started FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+    failed = []
+    with store.transaction():
+        for src in sources:
+            s = source_stats(stats, src)
+            pages = int(s.get("pages", 0))
+            errors = s["errors"]
+            if pages == 0 and (errors or reason != "finished"):
+                failed.append(src)
+            store.conn.execute(
+                "INSERT OR REPLACE INTO run_sources(run_id, source, pages, new, updated, unchanged, "
+                "not_modified, errors, quality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    src,
+                    pages,
+                    int(s.get("articles_new", 0)),
+                    int(s.get("articles_updated", 0)),
+                    int(s.get("articles_unchanged", 0)),
+                    int(s.get("not_modified", 0)),
+                    json.dumps(errors, sort_keys=True),
+                    json.dumps(_quality(store, src, started)),
+                ),
+            )
+        if reason not in ("finished",):
+            status = "interrupted"
+        elif failed and len(failed) == len(sources):
+            status = "failed"
+        elif failed:
+            status = "partial"
+        else:
+            status = "ok"
+        summary = {"finish_reason": reason, "failed_sources": failed}
+        store.conn.execute(
+            "UPDATE runs SET ended = ?, status = ?, summary = ? WHERE id = ?",
+            (now_iso(), status, json.dumps(summary), run_id),
+        )
+    return status
+
+
+@dataclass
+class RunRow:
+    id: int
+    started: str
+    ended: str | None
+    status: str
+    sources: list[dict[str, Any]]
+
+
+def list_runs(store: Store, limit: int = 20) -> list[RunRow]:
+    runs = store.conn.execute(
+        "SELECT id, started, ended, status FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    out = []
+    for r in runs:
+        rows = store.conn.execute(
+            "SELECT source, pages, new, updated, unchanged, not_modified, errors FROM run_sources "
+            "WHERE run_id = ? ORDER BY source",
+            (r["id"],),
+        ).fetchall()
+        srcs = [dict(x) | {"errors": json.loads(x["errors"])} for x in rows]
+        out.append(RunRow(r["id"], r["started"], r["ended"], r["status"], srcs))
+    return out
+
+
+def source_health(store: Store, sources: list[str]) -> list[dict[str, Any]]:
+    """Per source: last success, articles in the last 30 days, error rate, and flags."""
+    since = (datetime.now(UTC) - timedelta(days=30)).replace(microsecond=0).isoformat()
+    out = []
+    for src in sources:
+        rows = store.conn.execute(
+            "SELECT r.started, r.status, s.pages, s.new, s.updated, s.errors, s.quality "
+            "FROM run_sources s JOIN runs r ON r.id = s.run_id WHERE s.source = ? "
+            "ORDER BY r.id DESC LIMIT 10",
+            (src,),
+        ).fetchall()
+        recent = store.conn.execute(
+            "SELECT count(*) FROM articles WHERE source = ? AND first_seen >= ?", (src, since)
+        ).fetchone()[0]
+        flags = []
+        last_ok = next((r["started"] for r in rows if r["pages"] and r["status"] != "failed"), None)
+        pages = sum(r["pages"] for r in rows)
+        errors = sum(sum(json.loads(r["errors"]).values()) for r in rows)
+        if rows:
+            latest = rows[0]
+            if latest["pages"] == 0:
+                flags.append("unreachable")
+            elif latest["pages"] > 0 and latest["new"] + latest["updated"] == 0:
+                earlier = [r for r in rows[1:] if r["new"] > 0]
+                total_known = store.conn.execute(
+                    "SELECT count(*) FROM articles WHERE source = ?", (src,)
+                ).fetchone()[0]
+                if total_known == 0 or (earlier and latest["pages"] <= 2):
+                    flags.append("yields nothing")
+            if json.loads(latest["errors"]).get("blocked"):
+                flags.append("blocked")
+            q = json.loads(latest["quality"])
+            if q.get("articles", 0) >= 3:
+                for key, floor in DRIFT_FLOOR.items():
+                    if q.get(key, 1) < floor:
+                        flags.append(f"drift: {key.replace('_', ' ')} {q[key]:.0%}")
+        else:
+            flags.append("never crawled")
+        out.append(
+            {
+                "source": src,
+                "last_success": last_ok,
+                "articles_30d": recent,
+                "error_rate": round(errors / (pages + errors), 3) if pages + errors else None,
+                "flags": flags,
+            }
+        )
+    return out

@@ -1,0 +1,121 @@
+"""The store's schema as an ordered list of migrations; `migrate` brings any database up to date.
+
+Each migration runs once, in a transaction, and bumps `PRAGMA user_version`. Never edit a
+released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: articles, raw pages, full-text index, near-duplicate bands, crawl state, runs.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        published TEXT,
+        event_date TEXT,
+        date TEXT,
+        province TEXT,
+        province_now TEXT,
+        relevant INTEGER NOT NULL DEFAULT 0,
+        duplicate_of TEXT,
+        speakers_key TEXT NOT NULL DEFAULT '',
+        decrees_key TEXT NOT NULL DEFAULT '',
+        fingerprint INTEGER,
+        data TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        es_seq INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_date ON articles(date);
+    CREATE INDEX articles_province ON articles(province);
+    CREATE INDEX articles_province_now ON articles(province_now);
+    CREATE INDEX articles_source ON articles(source);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE INDEX articles_dup ON articles(duplicate_of);
+    CREATE TABLE raw_pages (
+        article_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        fetched_at TEXT NOT NULL,
+        extractor_version TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, extra,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    CREATE TABLE dedup_bands (
+        band TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (band, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE crawl_state (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        article_id TEXT,
+        status INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        sitemap_lastmod TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX crawl_state_source ON crawl_state(source);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        ended TEXT,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE run_sources (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        source TEXT NOT NULL,
+        pages INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        not_modified INTEGER NOT NULL DEFAULT 0,
+        errors TEXT NOT NULL DEFAULT '{}',
+        quality TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (run_id, source)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(RuntimeError):
+    pass
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the missing migrations; return the version the database is at."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"the database is at schema {version}, newer than this pressnews ({SCHEMA_VERSION}): "
+            "upgrade pressnews"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        try:
+            conn.executescript(
+                "BEGIN;" + MIGRATIONS[number] + f"PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
