@@ -152,6 +152,8 @@ class Store:
         ).fetchone()
         fp = dedup.fingerprint(a.title, a.body)
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
+        if not a.published and not a.event_date:  # the date first seen, not this fetch's
+            a.date = (row["first_seen"] if row is not None else a.fetched_at or now_iso())[:10]
         if row is None or row["duplicate_of"] is None:
             a.duplicate_of = self._find_original(a.id, fp)
         else:

@@ -1,0 +1,371 @@
+"""Feeding Elasticsearch from the store: only what changed, marked synced only once accepted.
+
+The store (SQLite) is the system of record; every change bumps an article's `seq`, and the
+store remembers the last `seq` Elasticsearch accepted for it (`es_seq`). `sync()` pushes
+`store.pending_sync()` with the bulk helper (retries with backoff on 429), then records, per
+document, only what Elasticsearch accepted: a rejected article stays pending and is retried on
+the next run. Document ids are article ids, so pushing twice is harmless.
+
+`rebuild=True` fills a new versioned index (v2, v3, ...) with every article and moves the
+alias to it in one `_aliases` call; the old index is left in place (the report names it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+
+from crawler.enrich.documents import match_key
+from crawler.enrich.provinces import lookup
+from crawler.enrich.vietnamese import fold
+
+from .client import ElasticUnavailable, one_line, translate_errors, url_of
+from .mapping import MAPPING_VERSION, IndexNames, alias_for, index_template
+
+# The article keys of CONTRACT.md, copied as they are into the document.
+ARTICLE_KEYS = (
+    "id",
+    "url",
+    "source",
+    "title",
+    "body",
+    "published",
+    "event_date",
+    "date",
+    "province",
+    "province_now",
+    "speakers",
+    "decrees",
+    "relevant",
+    "topics",
+    "authors",
+    "images",
+    "attachments",
+    "fetched_at",
+    "duplicate_of",
+)
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    accepted: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+    index: str = ""  # the physical index written to
+    alias: str = ""
+    created: bool = False  # the index (and alias) did not exist before this run
+    rebuilt: bool = False
+    # Before a rebuild: the indices the alias pointed to.
+    previous: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # older versions left in place (never deleted)
+    pending: int = 0  # articles still pending after the run
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.accepted} of {self.sent} article(s) accepted into {self.index} (alias {self.alias})."
+        ]
+        if self.created:
+            out.append(f"Created {self.index} and the alias {self.alias}.")
+        if self.rebuilt:
+            was = ", ".join(self.previous) or "nothing"
+            out.append(f"Rebuilt: the alias {self.alias} now points to {self.index} (was: {was}).")
+        if self.left:
+            out.append("Left in place (delete when no longer needed): " + ", ".join(self.left))
+        if self.failed:
+            out.append(f"{len(self.failed)} rejected; they stay pending and are retried next run.")
+        out.extend(self.warnings)
+        return out
+
+
+# -- documents ------------------------------------------------------------------------------------
+def _day(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return value[:10]
+    return None
+
+
+def _extra(article: dict[str, Any]) -> str:
+    """The folded text the embedded index keeps beside title and body (speakers, roles, ...)."""
+    parts = [f"{s.get('name', '')} {s.get('role', '')}" for s in article.get("speakers") or []]
+    parts += list(article.get("decrees") or []) + list(article.get("topics") or [])
+    parts += [article.get("province") or "", article.get("province_now") or ""]
+    return fold(" ".join(parts))
+
+
+def map_point(province: str | None) -> dict[str, float] | None:
+    """The province's map point (gazetteer lat/lon) as a geo_point, or None."""
+    if not province:
+        return None
+    p = lookup(province)
+    if p is None:
+        return None
+    return {"lat": p.lat, "lon": p.lon}
+
+
+def to_document(article: dict[str, Any]) -> dict[str, Any]:
+    """The Elasticsearch document for one exported article (pure; the input is not modified).
+
+    The article's own keys are kept as they are (search hits give them back); derived fields
+    are added: `extra`, `speakers_key`, `decree_keys`, `location`. `date` is always filled:
+    the article's date, else published, else event date, else the day it was fetched.
+    """
+    doc: dict[str, Any] = {k: article.get(k) for k in ARTICLE_KEYS}
+    for key in ("speakers", "decrees", "topics", "authors", "images", "attachments"):
+        doc[key] = list(doc[key] or [])
+    doc["relevant"] = bool(doc["relevant"])
+    doc["speakers"] = [
+        {"name": s.get("name", ""), "role": s.get("role", "")}
+        for s in doc["speakers"]
+        if isinstance(s, dict)
+    ]
+    doc["date"] = (
+        _day(article.get("date"))
+        or _day(article.get("published"))
+        or _day(article.get("event_date"))
+        or _day(article.get("fetched_at"))
+    )
+    doc["extra"] = _extra(article)
+    doc["speakers_key"] = [fold(s["name"]) for s in doc["speakers"] if s["name"].strip()]
+    keys = {k for k in (match_key(d) for d in doc["decrees"] if d) if k}
+    doc["decree_keys"] = sorted(keys)
+    point = map_point(doc["province"])
+    if point is not None:
+        doc["location"] = point
+    return doc
+
+
+def bulk_actions(articles: Iterable[dict[str, Any]], index: str) -> Iterator[dict[str, Any]]:
+    """Index actions for the bulk helper; `_id` is the article id, so a re-push overwrites."""
+    for article in articles:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": article["id"],
+            "_source": to_document(article),
+        }
+
+
+# -- index management -----------------------------------------------------------------------------
+def install_template(es: Elasticsearch, names: IndexNames) -> None:
+    es.indices.put_index_template(**index_template(names))
+
+
+def alias_targets(es: Elasticsearch, names: IndexNames) -> list[str]:
+    """The indices the alias points to (empty when there is no alias yet)."""
+    try:
+        resp = es.indices.get_alias(name=names.alias)
+    except NotFoundError:
+        return []
+    return sorted(resp.body.keys() if hasattr(resp, "body") else resp.keys())
+
+
+def versions(es: Elasticsearch, names: IndexNames) -> dict[int, str]:
+    """Existing versioned indices: version number -> index name."""
+    resp = es.indices.get(index=names.pattern, allow_no_indices=True, expand_wildcards="all")
+    body = resp.body if hasattr(resp, "body") else resp
+    out: dict[int, str] = {}
+    for name in body:
+        v = names.version_of(name)
+        if v is not None:
+            out[v] = name
+    return out
+
+
+def _write_index(targets: list[str], names: IndexNames) -> str:
+    numbered = [(names.version_of(t) or -1, t) for t in targets]
+    return max(numbered)[1]
+
+
+def _create(es: Elasticsearch, index: str, alias: str | None) -> None:
+    # Settings and mappings come from the template (it matches `<alias>-v*`).
+    if alias:
+        es.indices.create(index=index, aliases={alias: {}})
+    else:
+        es.indices.create(index=index)
+
+
+def _mapping_version(es: Elasticsearch, index: str) -> int | None:
+    try:
+        resp = es.indices.get_mapping(index=index)
+    except NotFoundError:
+        return None
+    body = resp.body if hasattr(resp, "body") else resp
+    meta = ((body.get(index) or {}).get("mappings") or {}).get("_meta") or {}
+    v = meta.get("pressnews_mapping_version")
+    return int(v) if isinstance(v, int) or (isinstance(v, str) and v.isdigit()) else None
+
+
+def ensure_index(es: Elasticsearch, names: IndexNames, report: SyncReport) -> str:
+    """Install the template; create `<alias>-v1` behind the alias if there is no alias yet."""
+    install_template(es, names)
+    targets = alias_targets(es, names)
+    if targets:
+        return _write_index(targets, names)
+    if es.indices.exists(index=names.alias):
+        raise ElasticUnavailable(
+            one_line(
+                f"an index named {names.alias} exists where pressnews expects its alias: "
+                "delete it or choose another prefix"
+            )
+        )
+    existing = versions(es, names)
+    index = names.version(max(existing, default=0) + 1)
+    _create(es, index, names.alias)
+    report.created = True
+    return index
+
+
+def swap_alias(es: Elasticsearch, names: IndexNames, old: list[str], new: str) -> None:
+    """Move the alias from `old` to `new` in one atomic `_aliases` request."""
+    actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": names.alias}} for i in old]
+    actions.append({"add": {"index": new, "alias": names.alias}})
+    es.indices.update_aliases(actions=actions)
+
+
+# -- the sync -------------------------------------------------------------------------------------
+def _reason(info: dict[str, Any]) -> str:
+    err = info.get("error")
+    if isinstance(err, dict):
+        text = ": ".join(str(p) for p in (err.get("type"), err.get("reason")) if p)
+        cause = err.get("caused_by")
+        if isinstance(cause, dict) and cause.get("reason"):
+            text += f" ({cause['reason']})"
+        return one_line(text or err)
+    if err:
+        return one_line(err)
+    return f"status {info.get('status', '?')}"
+
+
+def _push(
+    es: Elasticsearch,
+    rows: list[tuple[str, int, dict[str, Any]]],
+    index: str,
+    report: SyncReport,
+    *,
+    chunk_size: int,
+    max_retries: int,
+    initial_backoff: float,
+    on_accepted: Any,
+) -> None:
+    seqs = {aid: seq for aid, seq, _ in rows}
+    accepted: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if accepted:
+            on_accepted(list(accepted))
+            accepted.clear()
+
+    results = helpers.streaming_bulk(
+        es,
+        bulk_actions((a for _, _, a in rows), index),
+        chunk_size=chunk_size,
+        max_retries=max_retries,
+        initial_backoff=initial_backoff,
+        max_backoff=60,
+        raise_on_error=False,  # per-document failures are yielded, not raised
+        raise_on_exception=True,  # a dead server is an error for the whole run
+        yield_ok=True,
+    )
+    try:
+        for ok, item in results:
+            op, info = next(iter(item.items()))
+            aid = str(info.get("_id", ""))
+            if ok and aid in seqs:
+                accepted.append((aid, seqs[aid]))
+                report.accepted += 1
+                if len(accepted) >= chunk_size:
+                    flush()
+            elif not ok:
+                report.failed.append((aid or "?", _reason(info)))
+    finally:
+        flush()  # what was accepted before a failure stays recorded
+
+
+def sync(
+    store: Any,
+    es: Elasticsearch,
+    *,
+    alias: str | None = None,
+    rebuild: bool = False,
+    chunk_size: int = 500,
+    max_retries: int = 5,
+    initial_backoff: float = 2.0,
+) -> SyncReport:
+    """Push what changed since the last successful sync; see the module docstring.
+
+    Raises `ElasticUnavailable` (one line) when Elasticsearch cannot be used; the store is then
+    untouched, except that articles accepted before a mid-run failure are recorded as synced.
+    """
+    alias = alias or alias_for()  # pressnews-articles, or $PRESSNEWS_ES_PREFIX-articles
+    names = IndexNames(alias)
+    report = SyncReport(alias=alias)
+    url = url_of(es)
+    with translate_errors(es, url):
+        if not rebuild:
+            report.index = ensure_index(es, names, report)
+            current = _mapping_version(es, report.index)
+            if current is not None and current < MAPPING_VERSION:
+                report.warnings.append(
+                    f"{report.index} has mapping version {current} < {MAPPING_VERSION}: "
+                    "run `pressnews index --rebuild`"
+                )
+            rows = list(store.pending_sync())
+            report.sent = len(rows)
+            if rows:
+                _push(
+                    es, rows, report.index, report,
+                    chunk_size=chunk_size, max_retries=max_retries,
+                    initial_backoff=initial_backoff, on_accepted=store.mark_synced,
+                )  # fmt: skip
+        else:
+            _rebuild(store, es, names, report, chunk_size, max_retries, initial_backoff)
+    report.pending = store.count_pending_sync()
+    return report
+
+
+def _rebuild(
+    store: Any,
+    es: Elasticsearch,
+    names: IndexNames,
+    report: SyncReport,
+    chunk_size: int,
+    max_retries: int,
+    initial_backoff: float,
+) -> None:
+    install_template(es, names)
+    if es.indices.exists(index=names.alias) and not alias_targets(es, names):
+        raise ElasticUnavailable(
+            one_line(f"an index named {names.alias} exists where pressnews expects its alias")
+        )
+    previous = alias_targets(es, names)
+    existing = versions(es, names)
+    index = names.version(max(existing, default=0) + 1)
+    _create(es, index, None)  # outside the alias until it is full
+    report.index, report.rebuilt, report.previous = index, True, previous
+
+    # Everything goes again. The store forgets what Elasticsearch held only now that the new
+    # index exists; if the run dies below, the next plain sync re-pushes into the live alias.
+    store.reset_sync()
+    rows = list(store.pending_sync())
+    report.sent = len(rows)
+    accepted: list[tuple[str, int]] = []
+    if rows:
+        _push(
+            es, rows, index, report,
+            chunk_size=chunk_size, max_retries=max_retries,
+            initial_backoff=initial_backoff, on_accepted=accepted.extend,
+        )  # fmt: skip
+    # The alias moves even when some documents failed: they stay pending and the next sync
+    # sends them through the alias, i.e. into this new index.
+    swap_alias(es, names, previous, index)
+    store.mark_synced(accepted)
+    report.left = sorted(i for i in existing.values() if i != index)
+    if report.left:
+        report.warnings.append(
+            "The old index versions still hold documents; delete them when the new one is "
+            "checked (DELETE /" + ",".join(report.left) + ")."
+        )

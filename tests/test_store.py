@@ -1,0 +1,113 @@
+import sqlite3
+
+import pytest
+
+from crawler.items import Article, Speaker
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import RawPage, Store, StoreError
+
+
+def art(i="a1", title="Tập huấn kỹ năng phát ngôn", body="Nội dung bài viết về phát ngôn.", **kw):
+    base = dict(
+        id=i,
+        url=f"https://x.vn/{i}",
+        source="x",
+        title=title,
+        body=body,
+        fetched_at="2024-01-02T00:00:00+00:00",
+    )
+    base.update(kw)
+    return Article(**base)
+
+
+def test_upsert_new_updated_unchanged(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        assert s.upsert(art()) == "new"
+        assert s.upsert(art()) == "unchanged"
+        assert (
+            s.upsert(art(body="Nội dung mới hẳn, khác bài trước rất nhiều về chủ đề khác."))
+            == "updated"
+        )
+        assert s.count() == 1
+        assert s.get("a1")["body"].startswith("Nội dung mới")
+
+
+def test_raw_page_round_trip_compressed(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        raw = RawPage(
+            "https://x.vn/a1",
+            200,
+            {"content-type": "text/html"},
+            "<p>Hà Nam</p>".encode() * 100,
+            "t",
+            "1",
+        )
+        s.upsert(art(), raw)
+        [(article, back)] = list(s.iter_raw())
+        assert back == raw and article["id"] == "a1"
+        stored = s.conn.execute("SELECT length(body) FROM raw_pages").fetchone()[0]
+        assert stored < len(raw.body) / 5
+
+
+def test_schema_version_and_reopen(tmp_path):
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    with Store.open(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_not_a_database_is_one_line_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as err:
+        Store.open(bad)
+    assert "not a usable pressnews database" in str(err.value)
+
+
+def test_newer_schema_refused(tmp_path):
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this pressnews"):
+        Store.open(path)
+
+
+def test_sync_checkpoint_only_changed(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(art("a1"))
+        s.upsert(
+            art(
+                "a2",
+                title="Hội nghị thông tin đối ngoại",
+                body="Một bài khác hẳn về đối ngoại tỉnh.",
+            )
+        )
+        pending = list(s.pending_sync())
+        assert [p[0] for p in pending] == ["a1", "a2"]
+        s.mark_synced([(pending[0][0], pending[0][1])])
+        assert [p[0] for p in s.pending_sync()] == ["a2"]
+        s.upsert(art("a1", body="Sửa đổi nội dung bài một, thêm nhiều đoạn mới về chuyển đổi số."))
+        assert sorted(p[0] for p in s.pending_sync()) == ["a1", "a2"]
+
+
+def test_speaker_and_decree_keys(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(
+            art(speakers=[Speaker("Nguyễn Văn Hiếu", "Phó Cục trưởng")], decrees=["09/2017/NĐ-CP"])
+        )
+        row = s.conn.execute("SELECT speakers_key, decrees_key FROM articles").fetchone()
+        assert " nguyen van hieu " in row[0]
+        assert row[1].startswith("|9/2017/")
+
+
+def test_copy_of_a_report_links_to_the_original(tmp_path):
+    body = " ".join(
+        f"Câu số {i} của bản tin tập huấn phát ngôn tại tỉnh Hà Nam năm 2022." for i in range(40)
+    )
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(art("a1", body=body))
+        s.upsert(art("a2", title="Hà Nam tập huấn phát ngôn", body=body + " Nguồn: Báo Hà Nam."))
+        assert s.get("a2")["duplicate_of"] == "a1"
+        assert s.duplicates_of(["a1"]) == {"a1": ["https://x.vn/a2"]}
