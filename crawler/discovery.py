@@ -110,8 +110,10 @@ def page_links(tree: html.HtmlElement, page_url: str) -> list[Link]:
         rel = (a.get("rel") or "").lower()
         pagination = "next" in rel or bool(_NEXT_TEXT.match(text)) or bool(_PAGE_URL.search(url))
         prev = out.get(url)
-        if prev is None or (pagination and not prev.pagination):
-            out[url] = Link(url, text, pagination)
+        if prev is not None:  # the same target twice (image + headline): keep what says most
+            text = text if len(text) >= len(prev.text) else prev.text
+            pagination = pagination or prev.pagination
+        out[url] = Link(url, text, pagination)
     for el in tree.xpath(
         "//*[@data-url or @data-href or @data-next or @data-next-url or @data-link]"
     ):

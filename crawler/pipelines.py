@@ -58,6 +58,9 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store.open(self.db_path)
         self.run_id = start_run(self.store)
+        # Remembered so `pressnews reprocess` gives the enrichment the same province hint.
+        for key, src in (getattr(self.crawler.spider, "sources", {}) or {}).items():
+            self.store.set_meta(f"source_province:{key}", src.province or "")
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is None:

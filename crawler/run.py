@@ -63,6 +63,7 @@ class SourceReport:
 class CrawlReport:
     sources: list[SourceReport]
     finish_reason: str
+    stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats of the run
 
     @property
     def failed_sources(self) -> list[str]:
@@ -147,4 +148,4 @@ def run_crawl(
                 errors=dict(s["errors"]),
             )
         )
-    return CrawlReport(reports, str(stats.get("finish_reason", "unknown")))
+    return CrawlReport(reports, str(stats.get("finish_reason", "unknown")), dict(stats))

@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|zarsrc|_ga|_gl|mc_cid|mc_eid|ref_src|igshid|"
     r"fb_action_ids|fb_action_types|fb_source|action_object_map|action_type_map|__twitter_impression|"
-    r"at_medium|at_campaign|share|from_share|src_share)$",
+    r"at_medium|at_campaign|share|from_share|src_share|replytocom|relatedposts_\w+|"
+    r"_rdc|_rdr|zoneid|itm_\w+|cmpid)$",
     re.IGNORECASE,
 )
 # Query parameters that carry a server session rather than content.
@@ -94,6 +95,48 @@ def canonical_article_url(url: str) -> str:
         kept.append((key, value))
     host = _MOBILE_HOST.sub("", parts.netloc) if parts.netloc.count(".") >= 2 else parts.netloc
     return urlunsplit((parts.scheme, host, path, urlencode(kept, doseq=True), ""))
+
+
+def is_copy_url(url: str) -> bool:
+    """A print, AMP or mobile copy of a page (its link is not followed: the original is)."""
+    parts = urlsplit(url)
+    path = parts.path
+    if _DNN_PRINT.search(path) or _AMP_PREFIX.search(path) or _AMP_SUFFIX.search(path):
+        return True
+    if _PRINT_PREFIX.search(path) or (
+        _MOBILE_HOST.match(parts.netloc) and parts.netloc.count(".") >= 2
+    ):
+        return True
+    return any(
+        _VIEW_PARAMS.match(k) and (_VIEW_VALUES.match(v) or v == "")
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    )
+
+
+# The last path segment without its extension, and long digit runs (article ids).
+_EXT = re.compile(r"\.(html?|aspx?|php|jsp|htm)$", re.IGNORECASE)
+_ID_RUN = re.compile(r"\d{3,}")
+
+
+def _identity(url: str) -> tuple[str, set[str]]:
+    parts = urlsplit(url)
+    segments = [
+        s for s in parts.path.split("/") if s and s.lower() not in ("default.aspx", "index.html")
+    ]
+    last = _EXT.sub("", segments[-1]).lower() if segments else ""
+    ids = set(_ID_RUN.findall(parts.path + "?" + parts.query))
+    return last, ids
+
+
+def names_same_item(a: str, b: str) -> bool:
+    """Whether two URLs plausibly name the same article: same final slug, or a shared long id.
+
+    Used to vet rel=canonical: a canonical to another section of the same article is fine; one
+    to `/thoi-su/undefined`, a listing or the home page is a broken template and is ignored.
+    """
+    last_a, ids_a = _identity(a)
+    last_b, ids_b = _identity(b)
+    return bool(last_a and last_a == last_b) or bool(ids_a & ids_b)
 
 
 def article_id(canonical_url: str) -> str:

@@ -63,3 +63,23 @@ def test_home_and_same_site():
     assert not is_home("https://x.vn/tin-tuc/a.html")
     assert same_site("https://www.x.vn/a", "x.vn") and not same_site("https://y.vn/a", "x.vn")
     assert not same_site("http://127.0.0.1:8001/a", "127.0.0.1:8000")
+
+
+def test_copies_are_recognised():
+    from crawler.urls import is_copy_url
+
+    assert is_copy_url("http://s.vn/tin-tuc/tabid/105/ArticleID/7/print/true/default.aspx")
+    assert is_copy_url("https://bao.vn/amp/thoi-su/a-1.html")
+    assert is_copy_url("https://m.bao.vn/thoi-su/a-1.html")
+    assert is_copy_url("https://bao.vn/a-1.html?print=1")
+    assert not is_copy_url("https://bao.vn/thoi-su/a-1.html?id=5")
+    assert "replytocom" not in clean_url("https://w.vn/2023/09/23/a/?replytocom=12&relatedposts_hit=1")
+
+
+def test_canonical_vetting():
+    from crawler.urls import names_same_item
+
+    assert names_same_item("https://b.vn/thoi-su/a-b-123456.html", "https://b.vn/a-b-123456.html?x=1")
+    assert names_same_item("https://b.vn/c/slug-a/", "https://b.vn/d/slug-a")
+    assert not names_same_item("https://b.vn/thoi-su/undefined", "https://b.vn/thoi-su/slug-587204.html")
+    assert not names_same_item("https://b.vn/", "https://b.vn/thoi-su/slug-587204.html")

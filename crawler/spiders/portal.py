@@ -28,7 +28,14 @@ from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources
-from crawler.urls import canonical_article_url, clean_url, is_home, same_site
+from crawler.urls import (
+    canonical_article_url,
+    clean_url,
+    is_copy_url,
+    is_home,
+    names_same_item,
+    same_site,
+)
 
 # Request priorities: articles first (they are what we want), then pagination, then navigation.
 PRIO_ARTICLE, PRIO_PAGER, PRIO_NAV = 30, 20, 0
@@ -172,6 +179,19 @@ class PortalSpider(scrapy.Spider):
         if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
             stats.inc_value(f"pressnews/{src.key}/skipped/binary")
             return
+        if (
+            "xml" in ctype
+            or "rss" in ctype
+            or "atom" in ctype
+            or response.body[:200].lstrip().startswith(b"<?xml")
+        ):
+            # A feed or sitemap reached through an ordinary link is still a feed or sitemap.
+            if discovery.parse_feed(response.body) is not None:
+                yield from self.parse_feed(response)
+                return
+            if discovery.parse_sitemap(response.body)[0] is not None:
+                yield from self.parse_sitemap(response)
+                return
         text, _encoding = decode_html(response.body, ctype or None)
         tree = discovery.parse_html(text)
         if tree is None:
@@ -228,6 +248,7 @@ class PortalSpider(scrapy.Spider):
         if (
             not same_site(target, urlsplit(url).netloc)
             or is_home(target)
+            or not names_same_item(target, own)
             or clean_url(declared) in self.listing_urls
             or clean_url(declared) in {clean_url(u) for u in src.start_urls}
         ):
@@ -258,7 +279,7 @@ class PortalSpider(scrapy.Spider):
         for link in links:
             if not same_site(link.url, netloc) or not src.allows(link.url):
                 continue
-            if discovery.skip_reason(link.url):
+            if discovery.skip_reason(link.url) or is_copy_url(link.url):
                 continue
             declared = src.is_declared_article(link.url)
             if link.pagination and not from_article:
