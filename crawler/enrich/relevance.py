@@ -1,0 +1,107 @@
+"""Is an article about training or conference work on spokesperson duties, information for the
+press, foreign information or media-crisis handling (CONTRACT.md `relevant`), and its topics.
+
+Relevant: an event (training, course, conference, seminar) whose subject is one of the four core
+topics: named in the title, or the title is a training on information or communication work and
+the body covers a core topic (seed 004: a training on information work with a crisis-handling
+module), or the body dwells on core topics (three or more mentions). Not relevant: a press
+conference itself (họp báo), a journalism prize, a training for journalists or Party
+propagandists (báo cáo viên) that does not cover the core topics, a generic meeting, other news.
+
+Matching is on `fold_words` text (folded words, single spaces), by phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.enrich.vietnamese import fold_words
+
+# Topic (the CONTRACT vocabulary) -> folded phrases that name it.
+_TOPICS: dict[str, tuple[str, ...]] = {
+    "phát ngôn": ("phat ngon",),
+    "cung cấp thông tin cho báo chí": (
+        "cung cap thong tin cho bao chi", "cung cap thong tin bao chi",
+        "cung cap va xu li thong tin bao chi", "cung cap thong tin cho cac co quan bao chi",
+        "cung cap thong tin cho co quan bao chi", "tiep va lam viec voi bao chi",
+    ),
+    "thông tin đối ngoại": ("thong tin doi ngoai", "ttdn"),
+    "khủng hoảng truyền thông": (
+        "khung hoang truyen thong", "khung hoang thong tin", "xu li khung hoang",
+        "tinh huong khung hoang",
+    ),
+    "chuyển đổi số": ("chuyen doi so",),
+    "quản lý báo chí": (
+        "quan li bao chi", "quan li nha nuoc ve bao chi", "quan li hoat dong bao chi",
+        "quan li nha nuoc ve hoat dong bao chi", "quan li nha nuoc doi voi bao chi", "luat bao chi",
+    ),
+    "thông tin tuyên truyền": (
+        "thong tin tuyen truyen", "tuyen truyen thong tin", "cong tac tuyen truyen",
+    ),
+    "mạng xã hội": ("mang xa hoi", "khong gian mang"),
+}  # fmt: skip
+# Phrases that contain a topic phrase without being about the topic: a unit's name ("Phòng
+# Quản lý báo chí") or the spokesperson as someone's title ("Người phát ngôn Bộ Ngoại giao").
+_NOT_TOPIC: dict[str, tuple[str, ...]] = {
+    "quản lý báo chí": ("phong quan li bao chi", "vu quan li bao chi", "cuc quan li bao chi"),
+    "phát ngôn": (
+        "nguoi phat ngon bo", "nguoi phat ngon chinh phu", "nguoi phat ngon cua bo",
+        "nguoi phat ngon ubnd", "nguoi phat ngon cua ubnd",
+    ),
+}  # fmt: skip
+# The four topics that make an event relevant.
+_CORE = (
+    "phát ngôn",
+    "cung cấp thông tin cho báo chí",
+    "thông tin đối ngoại",
+    "khủng hoảng truyền thông",
+)
+# An event of training or conference work.
+_EVENT = re.compile(
+    r"\b(?:tap huan|boi duong|lop hoc|khoa hoc|dao tao|hoi thao|toa dam|hoi nghi|quan triet|"
+    r"chuyen de|hoi thi|dien tap|nghiep vu|ki nang|trien khai)\b"
+)
+# A training or course in the title.
+_TRAINING = re.compile(r"\b(?:tap huan|boi duong|lop|khoa|dao tao|hoi thao|toa dam|ki nang)\b")
+# Information and communication work in a title.
+_INFO_WORK = re.compile(r"\b(?:thong tin|truyen thong|bao chi|tuyen truyen)\b")
+# Events that are not relevant in themselves: a press conference, a prize, a press briefing.
+_NOT_EVENT_TITLE = re.compile(
+    r"\b(?:hop bao|giai bao chi|trao giai|giao ban bao chi|le trao|cuoc thi|hoi bao xuan)\b"
+)
+# Audiences whose trainings do not count unless they cover the core topics.
+_JOURNALISTS = re.compile(
+    r"\b(?:phong vien|bien tap vien|nguoi lam bao|hoi vien hoi nha bao|nha bao|bao cao vien|"
+    r"tuyen truyen vien)\b"
+)
+
+
+def _counts(words: str) -> dict[str, int]:
+    """Mentions of each topic in `fold_words` text."""
+    padded = f" {words} "
+    counts = {}
+    for topic, phrases in _TOPICS.items():
+        n = sum(padded.count(f" {p} ") for p in phrases)
+        n -= sum(padded.count(f" {p} ") for p in _NOT_TOPIC.get(topic, ()))
+        counts[topic] = max(n, 0)
+    return counts
+
+
+def judge(title: str, body: str) -> tuple[bool, list[str]]:
+    """(relevant, topics in vocabulary order) for an article."""
+    t, b = fold_words(title), fold_words(body)
+    in_title, in_body = _counts(t), _counts(b)
+    topics = [name for name in _TOPICS if in_title[name] + in_body[name] > 0]
+    core_title = sum(1 for name in _CORE if in_title[name])
+    core_body = sum(in_body[name] for name in _CORE)
+    training_title = bool(_TRAINING.search(t))
+    if _NOT_EVENT_TITLE.search(t) and not training_title:
+        return False, topics
+    if not (_EVENT.search(t) or _EVENT.search(b[:600])):
+        return False, topics
+    if core_title:
+        return True, topics
+    if training_title and _INFO_WORK.search(t) and core_body >= 1:
+        aimed_at_press = _JOURNALISTS.search(t) or _JOURNALISTS.search(b[:400])
+        return (core_body >= 2 or not aimed_at_press), topics
+    return core_body >= 3 and training_title, topics

@@ -1,0 +1,402 @@
+"""Who spoke, opened, concluded, presented or trained, with the role of their fullest mention.
+
+A person is a capitalised run of two to five syllables, surname first, introduced by an honorific
+("đồng chí", "ông", "bà"), a role before it ("Thứ trưởng Bộ Ngoại giao Lê Thị Thu Hằng") or a role
+after it ("Nguyễn Văn Hiếu - Phó Cục trưởng Cục Báo chí, Bộ ..."). A person is a speaker when one
+of their mentions (later ones by given name, "đồng chí Hiếu", included) is the subject of a speech
+verb ("phát biểu", "truyền đạt", "nhấn mạnh"), follows "nghe" or an opening participle ("Phát
+biểu khai mạc hội nghị, đồng chí ..."), or stands in a list of presenters ("báo cáo viên"). Lists
+of attendees ("Dự hội nghị có các đồng chí: ..."), bylines and photographers are not speakers.
+
+Roles: parts separated by " - ", " – ", "-" or ", " are joined with ", "; a dash inside a unit's
+name ("Phòng Thông tin – Báo chí – Xuất bản") stays. An abbreviation the article defines
+("Bộ Thông tin và Truyền thông (TTTT)") is written out. The longest role wins; on a tie, a
+speaking mention, then the better capitalised one, then the earliest.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from crawler.enrich.provinces import all_provinces, lookup
+from crawler.enrich.vietnamese import fold_fast, squeeze
+from crawler.items import Speaker
+
+# Upper- and lower-case letters of Vietnamese (Latin with diacritics), for name patterns.
+_UP = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper())
+_LO = "".join(c for c in map(chr, range(0x61, 0x1EFA)) if c.isalpha() and c.islower())
+# A run of capitalised syllables: a name, maybe with a province or unit name before it.
+_CAP_RUN = re.compile(rf"\b[{_UP}][{_LO}]*(?:\s[{_UP}][{_LO}]*)+(?!\w)")
+# Common surnames (Kinh and ethnic minorities): a name starts with one.
+# fmt: off
+_SURNAMES = frozenset([
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đào", "Đầu", "Đinh", "Lâm", "Mai", "Trịnh", "Trương", "Cao",
+    "Tạ", "Hà", "Lưu", "Vương", "Thái", "Quách", "Kiều", "Châu", "Lương", "Tô", "Tôn", "Thân",
+    "Nông", "Hứa", "Âu", "Lục", "Đàm", "Đoàn", "Đồng", "Đường", "Giang", "Giáp", "Hầu", "Khổng",
+    "Khúc", "Kim", "La", "Lã", "Lại", "Lò", "Lường", "Mạc", "Mạnh", "Mẫn", "Nghiêm", "Ngọ",
+    "Ninh", "Phí", "Phùng", "Quan", "Quản", "Sầm", "Thạch", "Thiều", "Tiêu", "Tòng",
+    "Triệu", "Trình", "Từ", "Vi", "Viên", "Yên", "Chu", "Chử", "Công", "Cù", "Doãn",
+    "Diệp", "Điểu", "Hàn", "Hồng", "Hùng", "Khương", "Kha", "Lạc", "Lô", "Lợi", "Mã", "Mông",
+    "Nhâm", "Quàng", "Sùng", "Giàng", "Thào", "Vàng", "Mùa", "Ksor", "Siu", "Rơ", "Y",
+    "Bế", "Bạch", "Cầm", "Chế", "Chiêm", "Đạo", "Đậu", "Đôn", "Tăng", "Tống", "Uông",
+    "Ứng", "Vòng", "Xa"
+])
+# fmt: on
+# Words that end a name inside a capitalised run (role and unit words, never a syllable of one).
+# fmt: off
+_NOT_NAME = frozenset([
+    "Giám", "Phó", "Chủ", "Bí", "Thứ", "Bộ", "Sở", "Cục", "Ủy", "Uỷ", "Tỉnh", "Vụ", "Tổng",
+    "Báo", "Đài", "Viện", "Cổng", "Tạp", "Người", "Huyện", "Xã", "Ảnh", "Tin", "Bài", "Nguồn",
+    "Theo"
+])
+# fmt: on
+# First words of province names: a run starting with one may name a province, not a person.
+_PROVINCE_FIRST = frozenset(p.name.split()[0] for p in all_provinces()) | {"TP", "Tp", "Thừa"}
+# Capitalised pairs that look like names but are not people.
+_NOT_PERSON = frozenset({"Việt Nam", "Trung Quốc", "Hàn Quốc", "Hoa Kỳ", "Hoàng Sa", "Trường Sa"})
+# Honorifics and titles before a name ("đồng chí", "ông", "bà", "TS.", "nhà báo", "Đại tá").
+_HONORIFIC = re.compile(
+    r"(?:(?<!\w)(?:[Đđ]ồng chí|[Đđ]/[Cc]|[Ôô]ng|[Bb]à|(?<!Hội )[Nn]hà báo|[Ll]uật sư|[Cc]huyên gia|"
+    r"[Tt]iến sĩ|[Tt]hạc sĩ|(?:[Đđ]ại|[Tt]hượng|[Tt]rung|[Tt]hiếu) (?:tá|tướng))|"
+    r"(?:PGS|GS|TS|ThS|BS)\.?\s?(?:TS|ThS)?\.?)\s*$"
+)
+# An honorific and a given name alone: a later mention ("đồng chí Hiếu", "bà Hằng").
+_SHORT = re.compile(
+    rf"(?<!\w)(?:[Đđ]ồng chí|[Đđ]/[Cc]|[Ôô]ng|[Bb]à)\s([{_UP}][{_LO}]+)(?!\w)(?!\s[{_UP}])"
+)
+# Role words a role starts with (title-first or after the name).
+_ROLE_HEAD = re.compile(
+    r"(?:(?:Phó|Quyền|Nguyên)\s){0,2}(?:Thứ trưởng|Bộ trưởng|Giám đốc|Chủ tịch|"
+    r"Bí thư|Trưởng|Cục trưởng|Vụ trưởng|Viện trưởng|Tổng cục trưởng|Chánh|Tổng [Bb]iên tập|"
+    r"Tổng [Gg]iám đốc|Tổng [Tt]hư ký|Tổng [Ll]ãnh sự|Chủ nhiệm|Hiệu trưởng|Đại sứ|[ỦUủu][ỷy] viên|"
+    r"Tỉnh [uủ][ỷy] viên|Thành [uủ][ỷy] viên|Huyện [uủ][ỷy] viên|[Nn]gười phát ngôn|Thành viên|"
+    r"[Gg]iảng viên|[Cc]huyên viên|[Bb]áo cáo viên|[Pp]hóng viên|[Bb]iên tập viên|Thư ký|"
+    r"Chỉ huy trưởng|Thủ trưởng|Trợ lý|Kiểm sát viên|Thẩm phán|Đại biểu Quốc hội|Chuyên gia|kiêm)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+# Role words that may start a role in lower case ("người phát ngôn Bộ Ngoại giao").
+_LOWER_HEADS = (
+    "người phát ngôn", "kiêm", "nguyên", "giảng viên", "chuyên viên", "phóng viên", "chuyên gia",
+)  # fmt: skip
+# Unit words a role part may start with ("Bộ Thông tin và Truyền thông", "Cục Báo chí").
+_ORG_HEAD = re.compile(
+    r"(?:Bộ|Sở|Cục|Tổng cục|Ban|Vụ|Văn phòng|Phòng|UBND|Ủy ban|Uỷ ban|HĐND|Hội đồng|Tỉnh [uủ][ỷy]|"
+    r"Thành [uủ][ỷy]|Huyện [uủ][ỷy]|Đảng [uủ][ỷy]|Học viện|Trường|Đại học|Đài|Tạp chí|Hội|"
+    r"Báo(?! chí)|Trung tâm|Viện|Công an|Thông tấn xã|Cổng|Liên đoàn|Mặt trận|MTTQ|Đoàn|Công ty|Tập đoàn|"
+    r"Bệnh viện|Ngân hàng|Quân khu|Bộ Chỉ huy|Chi cục|Trang)(?!\w)"
+)
+# Where a mention's clause ends: punctuation that closes it, a quote, a bracket.
+_TERM = re.compile(r"[;:\n(“”\"!?]|(?<!TP)(?<!Tp)(?<!TS)(?<!ThS)(?<!GS)\.(?=\s|$)")
+# Speech verbs: a mention followed by one of these (soon, in its clause) spoke.
+_VERBS = (
+    r"phát biểu|khai mạc|bế mạc|kết luận|nhấn mạnh|truyền đạt|trình bày|chia sẻ|phổ biến|"
+    r"giới thiệu|hướng dẫn|quán triệt|cho biết|khẳng định|đề nghị|yêu cầu|nêu|đánh giá|"
+    r"thông tin (?:về|tại|cho|thêm)|giải đáp|trao đổi|trả lời|nói|lưu ý|đặt vấn đề|phân tích|"
+    r"nhận định|nhận xét|có bài|(?<!ban )chỉ đạo|báo cáo(?! viên)|đề cập|tham luận|"
+    r"giảng(?! viên)|thuyết trình|dặn dò|cảnh báo|khuyến cáo|chỉ rõ|đưa ra|đề xuất|mong muốn|"
+    r"bày tỏ|làm rõ|hoan nghênh|biểu dương|ghi nhận|cảm ơn|chúc mừng|tổng kết|kiến nghị|"
+    r"giải thích|thông báo|công bố|cho rằng|tin tưởng|định hướng"
+)
+_SPEECH = re.compile(rf"(?<!\w)(?:{_VERBS}|gợi mở|hệ thống hóa|cung cấp)(?!\w)", re.IGNORECASE)
+# Words that end a role: a speech verb, another verb, or the start of the next clause.
+_STOP = re.compile(
+    rf"(?<!\w)(?:{_VERBS}|chủ trì|điều hành|dự(?! án| thảo| báo| toán)|tới|đến|tham dự|đã|"
+    r"cũng|còn|đồng thời|tại|trong|khi|với|là|cùng|được|thay mặt|làm|tham gia|tặng|trao|"
+    r"nhận|tiếp|ký|đại diện|và (?:ông|bà|đồng chí|các)|phụ trách|trực tiếp)(?!\w)",
+    re.IGNORECASE,
+)
+# Sentence openers that make the following subject a speaker ("Phát biểu khai mạc ..., ông A").
+_OPENER = re.compile(
+    r"^\s*(?:Phát biểu|Khai mạc|Bế mạc|Kết luận|Chia sẻ|Trao đổi|Truyền đạt|Trình bày|Nhấn mạnh|"
+    r"Theo|Giải đáp|Trả lời|Quán triệt)(?!\w)[^.;:]*$"
+)
+# "được nghe ông A", "nghe Thứ trưởng ... A": the mention that follows spoke.
+_HEARD = re.compile(r"(?<!\w)nghe\s*(?:các\s)?$", re.IGNORECASE)
+# List heads: presenters ("các báo cáo viên", "giảng viên") or attendees ("Dự hội nghị có").
+_PRESENTERS = re.compile(
+    r"báo cáo viên|giảng viên|trình bày|truyền đạt|giảng dạy|chuyên đề|phát biểu|hướng dẫn|"
+    r"chia sẻ|diễn giả",
+    re.IGNORECASE,
+)
+_ATTENDEES = re.compile(r"^\s*(?:Dự|Tham dự|Đến dự|Cùng dự|Tới dự|Tham gia|Có mặt)\b|tham dự")
+# "(TTTT)": an abbreviation in brackets; the words before it may define it.
+_ABBR_DEF = re.compile(rf"\(([{_UP}&]{{2,8}})\)")
+# What opens a role after a name: a separator, or a bracket that closes soon ("A (Phó ...)").
+_ROLE_OPEN = re.compile(r"\s*(?:[-–—,]|\((?=[^()]{3,160}\)))\s*")
+# Separators between role parts, kept so that a unit's own dashes can be put back.
+_PART_SEP = re.compile(r"(\s*[-–—]\s*|\s*,\s*)")
+# Where a clause starts (for openers) and where a sentence starts (for list heads).
+_SENT_END = re.compile(r"[.!?;\n](?=\s)|\n")
+_LIST_START = re.compile(r"[.!?](?<!TP\.)(?<!Tp\.)(?=\s)|\n")
+# Where the clause before a title-first role starts.
+_BOUNDARY = re.compile(r"[;:\n!?(“”\"]|(?<!TP)(?<!Tp)(?<!TS)(?<!ThS)(?<!GS)\.(?=\s)")
+# A role part ending in "phòng" before ", chống": "An ninh mạng và phòng, chống tội phạm".
+_KEEP_COMMA = re.compile(r"(?<!\w)phòng$")
+# "Báo cáo viên ... là ông A", "Giảng viên lớp học là TS. B": the named person presents.
+_PRESENTER_IS = re.compile(r"(?:[Bb]áo cáo viên|[Gg]iảng viên|[Dd]iễn giả)[^.;:]{0,50}\slà\s*$")
+
+
+@dataclass
+class _Person:
+    name: str
+    roles: list[tuple[int, bool, int, int, str]] = field(default_factory=list)
+    first_spoke: int = -1
+
+
+class _Bounds:
+    """Where clauses and sentences end in a text, found once, looked up by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.clauses = [m.end() for m in _SENT_END.finditer(text)]
+        self.sentences = [m.end() for m in _LIST_START.finditer(text)]
+
+    @staticmethod
+    def _before(ends: list[int], pos: int) -> int:
+        i = bisect_right(ends, pos)
+        return ends[i - 1] if i else 0
+
+    def clause_start(self, pos: int) -> int:
+        return self._before(self.clauses, pos)
+
+    def sentence_start(self, pos: int) -> int:
+        return self._before(self.sentences, pos)
+
+
+def _abbreviations(text: str) -> dict[str, str]:
+    """{"TTTT": "Thông tin và Truyền thông"} for "Bộ Thông tin và Truyền thông (TTTT)"."""
+    out: dict[str, str] = {}
+    for m in _ABBR_DEF.finditer(text):
+        abbr, words = m.group(1), text[max(0, m.start() - 80) : m.start()].split()[-8:]
+        letters = abbr.replace("&", "")
+        for k in range(1, len(words) + 1):
+            tail = words[-k:]
+            initials = "".join(w[0].upper() for w in tail if w not in ("và", "&"))
+            if initials == letters and tail[0][0].isupper():
+                out[abbr] = " ".join(tail)
+                break
+    return out
+
+
+def _name_in_run(run: str, honorific: bool) -> tuple[int, int] | None:
+    """(start, end) of a person's name inside a capitalised run, or None."""
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", run)]
+    i = 0
+    while i < len(words) and words[i][2] in ("Ông", "Bà"):
+        i += 1
+    start = None
+    while i < len(words):
+        w = words[i][2]
+        for k in (3, 2):  # a province name before the person ("UBND tỉnh Kiên Giang Nguyễn ...")
+            if (
+                i + k <= len(words)
+                and w in _PROVINCE_FIRST
+                and lookup(" ".join(x[2] for x in words[i : i + k]))
+            ):
+                i += k
+                break
+        else:
+            if w in _SURNAMES or (honorific and i == 0 and w not in _NOT_NAME):
+                start = i
+                break
+            i += 1
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(words) and end - start < 5 and words[end][2] not in _NOT_NAME:
+        end += 1
+    n = end - start
+    toks = [x[2] for x in words[start:end]]
+    if n < 2 or any(len(t) > 7 for t in toks):
+        return None
+    name = " ".join(toks)
+    if name in _NOT_PERSON or name.startswith("Hồ Chí Minh") or lookup(name):
+        return None
+    return words[start][0], words[end - 1][1]
+
+
+def _is_head(chunk: str) -> bool:
+    """Does a role start here: a role word, capitalised unless it may be written in lower case?"""
+    return bool(_ROLE_HEAD.match(chunk)) and (
+        chunk[0].isupper() or chunk.lower().startswith(_LOWER_HEADS)
+    )
+
+
+def _next_is_part(pieces: list[str], idx: int) -> bool:
+    """Does the chunk after pieces[idx] start a role part (a role or unit word)?"""
+    if idx + 2 >= len(pieces):
+        return False
+    nxt = pieces[idx + 2].strip()
+    return bool(nxt) and (_is_head(nxt) or bool(_ORG_HEAD.match(nxt)))
+
+
+def _role_parts(segment: str) -> tuple[str, int]:
+    """(role at the start of `segment`, after the name and its separator; its length there)."""
+    m = _TERM.search(segment)
+    segment = segment[: m.start()] if m else segment
+    pieces = _PART_SEP.split(segment)
+    parts: list[str] = []
+    sep, pos, end = "", 0, 0
+    for idx in range(0, len(pieces), 2):
+        chunk = pieces[idx]
+        stop = _STOP.search(chunk)
+        if stop:
+            chunk = chunk[: stop.start()]
+        text = chunk.strip()
+        if not text:
+            break
+        if parts and _KEEP_COMMA.search(parts[-1]) and sep.strip() == ",":
+            parts[-1] += sep + text  # "phòng, chống ...": one unit name
+        elif _is_head(text) or _ORG_HEAD.match(text):
+            parts.append(text)
+        elif parts and text[0].isupper():
+            parts[-1] += sep + text  # a dash or comma inside a unit's name
+        elif parts and not stop and len(text.split()) <= 4 and _next_is_part(pieces, idx):
+            parts[-1] += sep + text  # "Quản lý báo in, báo điện tử – Cục Báo chí"
+        else:
+            break
+        end = pos + len(chunk.rstrip())
+        if stop:
+            break
+        sep = pieces[idx + 1] if idx + 1 < len(pieces) else ""
+        pos += len(pieces[idx]) + len(sep)
+    return ", ".join(squeeze(p) for p in parts), end
+
+
+def _role_after(text: str, end: int) -> tuple[str, int]:
+    """(role written after the name, end offset of the role or of the name)."""
+    m = _ROLE_OPEN.match(text, end, end + 170)
+    if not m:
+        return "", end
+    start = m.end()
+    segment = text[start : start + 260]
+    if m.group(0).strip().startswith("("):
+        segment = segment[: segment.find(")")]
+    role, length = _role_parts(segment)
+    return (role, start + length) if role else ("", end)
+
+
+def _role_before(text: str, start: int) -> tuple[str, int]:
+    """(role written before the name, its start), for "Thứ trưởng Bộ Ngoại giao Lê Thị Thu Hằng"."""
+    seg = text[max(0, start - 220) : start]
+    base = start - len(seg)
+    h = _HONORIFIC.search(seg)
+    if h:
+        seg = seg[: h.start()]
+    seg = seg.rstrip(" ,")
+    cut = max((m.start() for m in _BOUNDARY.finditer(seg)), default=-1)
+    clauses = seg[cut + 1 :].split(",")
+    role, first, tail = "", -1, ""
+    for i in range(len(clauses) - 1, -1, -1):
+        clause = clauses[i] + tail
+        heads = [
+            m
+            for m in _ROLE_HEAD.finditer(clause)
+            if _is_head(clause[m.start() :]) and not _STOP.search(clause[m.start() :])
+        ]
+        if not heads:
+            if role or not clause.strip()[:1].isupper() or _STOP.search(clause):
+                break
+            tail = "," + clause  # "Sở Văn hóa, Thể thao và Du lịch": a comma inside a name
+            continue
+        tail = ""
+        h0 = heads[0]
+        piece = clause[h0.start() :].strip()
+        role = piece + (", " + role if role else "")
+        first = base + cut + 1 + sum(len(c) + 1 for c in clauses[:i]) + h0.start()
+        if h0.start() > 0 and clause[: h0.start()].strip():
+            break  # the role starts inside this clause: nothing before it belongs to it
+    return squeeze(role), first
+
+
+def _speaking(text: str, start: int, end: int, bounds: _Bounds) -> bool:
+    """Is the mention spanning text[start:end] (with its role) the one who speaks?"""
+    window = text[end : end + 80]
+    t = re.search(r"[.;!?\n“\"]|(?<!\w)(?:ông|bà|đồng chí)\s", window)
+    if _SPEECH.search(window[: t.start()] if t else window):
+        return True
+    s = bounds.clause_start(start)
+    prefix = text[s:start]
+    h = _HONORIFIC.search(prefix)
+    bare = prefix[: h.start()] if h else prefix
+    if _HEARD.search(bare) or _PRESENTER_IS.search(bare):
+        return True
+    if _OPENER.match(bare) and (bare.rstrip().endswith(",") or bare.strip() == "Theo"):
+        return True
+    s = bounds.sentence_start(start)
+    sentence = text[s:start]
+    colon = sentence.find(":")
+    if colon >= 0:
+        head = sentence[:colon]
+        return bool(_PRESENTERS.search(head)) and not _ATTENDEES.search(head)
+    return False
+
+
+def _merge_short_names(people: dict[str, _Person]) -> None:
+    """Fold "bà Thu Hà" (no surname) into the one person whose full name ends that way."""
+    for key in [k for k, p in people.items() if p.name.split()[0] not in _SURNAMES]:
+        full = [k for k in people if k != key and k.endswith(" " + key)]
+        if len(full) != 1:
+            continue
+        short, person = people.pop(key), people[full[0]]
+        if short.first_spoke >= 0 and (
+            person.first_spoke < 0 or short.first_spoke < person.first_spoke
+        ):
+            person.first_spoke = short.first_spoke
+
+
+def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
+    """Speakers in order of their first speaking mention (body first, then captions)."""
+    text = body + "".join("\n" + c for c in captions if c)
+    abbrs = _abbreviations(text)
+    bounds = _Bounds(text)
+    people: dict[str, _Person] = {}
+    for run in _CAP_RUN.finditer(text):
+        prev = text[max(0, run.start() - 40) : run.start()]
+        h = _HONORIFIC.search(prev)
+        honorific = bool(h) or run.group(0).startswith(("Ông ", "Bà "))
+        span = _name_in_run(run.group(0), honorific)
+        if span is None:
+            continue
+        s, e = run.start() + span[0], run.start() + span[1]
+        if span[0] > 0 and run.group(0)[: span[0]].strip() in ("Ông", "Bà"):
+            honorific = True
+        elif span[0] > 0:
+            honorific = False
+        after, role_end = _role_after(text, e)
+        before, before_start = _role_before(text, s) if not after else ("", -1)
+        if not (honorific or after or before):
+            continue
+        role = after or before
+        for abbr, full in abbrs.items():
+            if abbr in role:
+                role = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", full, role)
+        at_honorific = run.start() - len(prev) + h.start() if h and span[0] == 0 else s
+        mstart = before_start if before else at_honorific
+        spoke = _speaking(text, mstart, role_end if after else e, bounds)
+        name = squeeze(text[s:e])
+        person = people.setdefault(fold_fast(name), _Person(name))
+        upper = sum(map(str.isupper, role))
+        person.roles.append((len(role), spoke, upper, -s, role))
+        if spoke and (person.first_spoke < 0 or s < person.first_spoke):
+            person.first_spoke = s
+    _merge_short_names(people)
+    given: dict[str, list[str]] = {}
+    for key in people:
+        given.setdefault(key.split()[-1], []).append(key)
+    for m in _SHORT.finditer(text):
+        keys = given.get(fold_fast(m.group(1)), [])
+        if len(keys) != 1:
+            continue
+        person = people[keys[0]]
+        if (person.first_spoke < 0 or m.start() < person.first_spoke) and _speaking(
+            text, m.start(), m.end(), bounds
+        ):
+            person.first_spoke = m.start()
+    speakers = sorted(
+        (p for p in people.values() if p.first_spoke >= 0), key=lambda p: p.first_spoke
+    )
+    return [Speaker(p.name, max(p.roles)[4] if p.roles else "") for p in speakers]

@@ -1,0 +1,171 @@
+"""Speakers: name patterns, roles from the fullest mention, who spoke and who only attended."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.enrich.speakers import extract_speakers
+
+
+def speakers(body: str, captions: list[str] | None = None) -> list[tuple[str, str]]:
+    return [(s.name, s.role) for s in extract_speakers(body, captions or [])]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Đồng chí Nguyễn Văn Hiếu - Phó Cục trưởng Cục Báo chí, Bộ Thông tin và Truyền thông "
+            "truyền đạt tại hội nghị.",
+            [("Nguyễn Văn Hiếu", "Phó Cục trưởng Cục Báo chí, Bộ Thông tin và Truyền thông")],
+        ),
+        (
+            "Khai mạc hội nghị, ông Nguyễn Mạnh Hùng – Giám đốc Sở Thông tin và Truyền thông "
+            "nhấn mạnh: thông tin đối ngoại rất quan trọng.",
+            [("Nguyễn Mạnh Hùng", "Giám đốc Sở Thông tin và Truyền thông")],
+        ),
+        (
+            "Tại Hội nghị, Thứ trưởng Bộ Ngoại giao Lê Thị Thu Hằng đã chia sẻ các kiến thức.",
+            [("Lê Thị Thu Hằng", "Thứ trưởng Bộ Ngoại giao")],
+        ),
+        (
+            "Phát biểu tại Hội nghị, Phó Chủ tịch UBND tỉnh Kiên Giang Nguyễn Lưu Trung khẳng định.",
+            [("Nguyễn Lưu Trung", "Phó Chủ tịch UBND tỉnh Kiên Giang")],
+        ),
+        (
+            "Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy Đào Xuân Yên phát biểu.",
+            [("Đào Xuân Yên", "Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy")],
+        ),
+        (
+            "Giám đốc Sở Văn hóa, Thể thao và Du lịch Nông Thị Hạnh cho biết, ...",
+            [("Nông Thị Hạnh", "Giám đốc Sở Văn hóa, Thể thao và Du lịch")],
+        ),
+        (
+            "Ông Nguyễn Văn An (Phó Giám đốc Sở Nội vụ) phát biểu tại hội nghị.",
+            [("Nguyễn Văn An", "Phó Giám đốc Sở Nội vụ")],
+        ),
+        (
+            "Theo ông Y Ngọc Niê, Giám đốc Sở Thông tin và Truyền thông, cần chủ động thông tin.",
+            [("Y Ngọc Niê", "Giám đốc Sở Thông tin và Truyền thông")],
+        ),
+        (
+            "Đồng chí Nguyễn Hải Long -Tỉnh ủy viên - Phó Trưởng ban Tuyên giáo Tỉnh ủy truyền đạt.",
+            [("Nguyễn Hải Long", "Tỉnh ủy viên, Phó Trưởng ban Tuyên giáo Tỉnh ủy")],
+        ),
+        (
+            "Ông Lò Văn Tuấn, Trưởng phòng Thông tin – Báo chí – Xuất bản truyền đạt chuyên đề.",
+            [("Lò Văn Tuấn", "Trưởng phòng Thông tin – Báo chí – Xuất bản")],
+        ),
+        (
+            "Ông Trần An, Giám đốc Sở Văn hóa, Thể thao và Du lịch phát biểu khai mạc.",
+            [("Trần An", "Giám đốc Sở Văn hóa, Thể thao và Du lịch")],
+        ),
+        (
+            "Thượng tá Lê Văn Hòa, Phó Trưởng phòng An ninh mạng và phòng, chống tội phạm sử dụng "
+            "công nghệ cao, Công an tỉnh, thông tin về tình hình tin giả.",
+            [
+                (
+                    "Lê Văn Hòa",
+                    "Phó Trưởng phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao, "
+                    "Công an tỉnh",
+                )
+            ],
+        ),
+    ],
+)
+def test_patterns(body: str, expected: list[tuple[str, str]]) -> None:
+    assert speakers(body) == expected
+
+
+def test_attendees_do_not_speak_but_lend_their_fullest_role() -> None:
+    body = (
+        "Dự hội nghị có các đồng chí: Nguyễn Hải Long - Tỉnh ủy viên - Phó Trưởng ban Thường trực "
+        "Ban Tuyên giáo Tỉnh ủy; Nguyễn Đức Cường - Phó Giám đốc Sở Thông tin và Truyền thông.\n"
+        "Cũng tại hội nghị, đồng chí Nguyễn Hải Long - Phó Trưởng ban Tuyên giáo truyền đạt "
+        "chuyên đề về thông tin đối ngoại."
+    )
+    assert speakers(body) == [
+        ("Nguyễn Hải Long", "Tỉnh ủy viên, Phó Trưởng ban Thường trực Ban Tuyên giáo Tỉnh ủy")
+    ]
+
+
+def test_later_mention_by_given_name_makes_a_speaker() -> None:
+    body = (
+        "Giảng viên lớp tập huấn là TS. Đỗ Thị Thu Trang, Phó Giám đốc Học viện Báo chí và "
+        "Tuyên truyền. Bà Trang đã phân tích các tình huống khủng hoảng truyền thông."
+    )
+    assert speakers(body) == [("Đỗ Thị Thu Trang", "Phó Giám đốc Học viện Báo chí và Tuyên truyền")]
+
+
+def test_short_forms_of_two_words_join_the_full_name() -> None:
+    body = (
+        "Các báo cáo viên gồm: bà Nguyễn Thị Thu Hà – Phó Trưởng phòng Quản lý báo in, báo điện "
+        "tử – Cục Báo chí; ông Trần Văn Phòng, nguyên Phó Tổng Biên tập Báo Nhân Dân.\n"
+        "Dịp này, bà Thu Hà trao đổi với học viên về cách ứng xử với báo chí."
+    )
+    assert speakers(body) == [
+        ("Nguyễn Thị Thu Hà", "Phó Trưởng phòng Quản lý báo in, báo điện tử, Cục Báo chí"),
+        ("Trần Văn Phòng", "nguyên Phó Tổng Biên tập Báo Nhân Dân"),
+    ]
+
+
+def test_presenter_list() -> None:
+    body = (
+        "Báo cáo viên tại hội nghị gồm: ông Hồ Văn Lâm, Phó Vụ trưởng Vụ Báo chí - Xuất bản, Ban "
+        "Tuyên giáo Trung ương; bà Châu Thị Ngọc Lan, Trưởng phòng Thông tin - Báo chí - Xuất bản."
+    )
+    assert speakers(body) == [
+        ("Hồ Văn Lâm", "Phó Vụ trưởng Vụ Báo chí - Xuất bản, Ban Tuyên giáo Trung ương"),
+        ("Châu Thị Ngọc Lan", "Trưởng phòng Thông tin - Báo chí - Xuất bản"),
+    ]
+
+
+def test_chair_attendee_byline_photographer_are_not_speakers() -> None:
+    body = (
+        "Đồng chí Phan Thế Tùng, Phó Chủ tịch UBND tỉnh chủ trì hội nghị. Tham dự có bà Lê Thị "
+        "Hoài Chung, Phó Chủ tịch UBND tỉnh; đồng chí Nguyễn Văn Phong, Trưởng ban Tuyên giáo.\n"
+        "Tin, ảnh: Nguyễn Minh Trang\nHoàng Thị Tố Loan\nTrung tâm Công nghệ số"
+    )
+    caption = "Các đại biểu dự hội nghị. Ảnh: Trần Văn Nam"
+    assert speakers(body, [caption]) == []
+
+
+def test_captions_name_speakers_after_the_body() -> None:
+    body = "Chiều 16/4, Sở TTTT tổ chức hội nghị. Ông Cầm Văn Bình phát biểu khai mạc."
+    caption = "Đồng chí Lò Thị Mai, Phó Giám đốc Sở Thông tin và Truyền thông phát biểu."
+    assert speakers(body, [caption]) == [
+        ("Cầm Văn Bình", ""),
+        ("Lò Thị Mai", "Phó Giám đốc Sở Thông tin và Truyền thông"),
+    ]
+
+
+def test_abbreviation_defined_by_the_article_is_written_out() -> None:
+    body = (
+        "Ngày 27/9/2022, Bộ Thông tin và Truyền thông (TTTT) tổ chức hội nghị. Các đại biểu được "
+        "nghe đồng chí Nguyễn Huy Dũng, Thứ trưởng Bộ TTTT phát biểu chỉ đạo."
+    )
+    assert speakers(body) == [("Nguyễn Huy Dũng", "Thứ trưởng Bộ Thông tin và Truyền thông")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tư tưởng Hồ Chí Minh được quán triệt; các đại biểu phát biểu ý kiến.",
+        "Hội Nhà báo Việt Nam truyền đạt kinh nghiệm.",
+        "Hội nghị có điểm cầu tại Đà Lạt, Phan Thiết và Gia Nghĩa, đại biểu phát biểu.",
+        "Bà con nhân dân phấn khởi, ông bà cho biết mùa màng bội thu.",
+    ],
+)
+def test_no_invented_people(body: str) -> None:
+    assert speakers(body) == []
+
+
+def test_roles_normalise_separators_and_keep_capitalisation_of_the_fullest() -> None:
+    body = (
+        "Đồng chí Đào Xuân Yên, Uỷ viên Ban Thường vụ, Trưởng ban Tuyên giáo Tỉnh ủy , khai mạc.\n"
+        "Phát biểu khai mạc, đồng chí Đào Xuân Yên, Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo "
+        "Tỉnh ủy nhấn mạnh: báo chí phát triển."
+    )
+    assert speakers(body) == [
+        ("Đào Xuân Yên", "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo Tỉnh ủy"),
+    ]
