@@ -5,17 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from twisted.internet import defer
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 # Anti-bot challenges and block pages that some portals and CDNs answer with HTTP 200.
 _BLOCKED_TITLE = re.compile(
@@ -42,26 +32,44 @@ def blocked_reason(tree: Any) -> str | None:
     return None
 
 
+# Failure classes by name (Twisted's and Scrapy's; Scrapy renamed several in 2.13+), to kinds.
+_KINDS = {
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "DNSLookupError": "dns",
+    "CannotResolveHostError": "dns",
+    "ConnectionRefusedError": "refused",
+    "DownloadConnectionRefusedError": "refused",
+    "CancelledError": "too_large",
+    "DownloadCancelledError": "too_large",
+    "ResponseDataLossError": "truncated",
+    "ResponseFailed": "reset",
+    "ResponseNeverReceived": "reset",
+    "ConnectionLost": "reset",
+    "ConnectionDone": "reset",
+    "DownloadFailedError": "reset",
+    "ConnectError": "connect",
+    "ForbiddenAddress": "forbidden_address",
+    "UnsupportedURLSchemeError": "forbidden_scheme",
+}
+
+
 def classify_failure(failure: Failure) -> str:
     """A short kind for a failed request: http_503, timeout, dns, refused, reset, too_large, ..."""
-    from scrapy.exceptions import IgnoreRequest
     from scrapy.spidermiddlewares.httperror import HttpError
 
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError, defer.TimeoutError):
-        return "timeout"
-    if failure.check(DNSLookupError):
-        return "dns"
-    if failure.check(ConnectionRefusedError):
-        return "refused"
-    if failure.check(defer.CancelledError):
+    for cls in failure.type.__mro__ if failure.type else ():
+        kind = _KINDS.get(cls.__name__)
+        if kind:
+            if kind == "reset" and "length" in failure.getErrorMessage().lower():
+                return "truncated"
+            return kind
+    message = failure.getErrorMessage().lower()
+    if "redirect" in message:
+        return "redirect_loop"
+    if "maxsize" in message or "max size" in message or "larger than" in message:
         return "too_large"
-    if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed):
-        text = failure.getErrorMessage().lower()
-        return "truncated" if "length" in text or "partial" in text else "reset"
-    if failure.check(ConnectError):
-        return "connect"
-    if failure.check(IgnoreRequest):
-        return "ignored"
     return failure.type.__name__.lower() if failure.type else "error"

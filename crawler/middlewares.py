@@ -71,8 +71,6 @@ class PrivateAddressGuard:
         if parts.netloc.lower() in self._trusted():
             return None
         reason = forbidden_reason(parts.hostname or "")
-        if reason:
-            source = request.meta.get("source", "?")
-            self.stats.inc_value(f"pressnews/{source}/errors/forbidden_address")
+        if reason:  # counted by the spider's errback as forbidden_address
             raise ForbiddenAddress(f"refused {request.url}: {reason}")
         return None

@@ -17,6 +17,8 @@ DRIFT_FLOOR = {"with_date": 0.5, "normal_body": 0.6, "with_province": 0.4}
 
 
 def start_run(store: Store) -> int:
+    """Record a new run. Runs still marked running were killed (the caller holds the lock)."""
+    store.conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
     cur = store.conn.execute(
         "INSERT INTO runs(started, status) VALUES (?, 'running')", (now_iso(),)
     )

@@ -41,6 +41,8 @@ from crawler.urls import (
 PRIO_ARTICLE, PRIO_PAGER, PRIO_NAV = 30, 20, 0
 # How many navigation hops (not counting pagination) from a start page are followed.
 MAX_NAV_DEPTH = 3
+# Links followed from one page at most: a hostile page with endless links cannot flood a run.
+MAX_LINKS_PER_PAGE = 400
 # Beyond this many distinct pages claiming one rel=canonical, the canonical is ignored.
 SHARED_CANONICAL = 2
 
@@ -271,6 +273,9 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[Request]:
         netloc = urlsplit(url).netloc
         links = discovery.page_links(tree, response.url)
+        if len(links) > MAX_LINKS_PER_PAGE:
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/capped_link_pages")
+            links = links[:MAX_LINKS_PER_PAGE]
         signature = hashlib.sha1(
             "\n".join(sorted(link.url for link in links if not link.pagination)).encode()
         ).hexdigest()
