@@ -68,6 +68,8 @@ def classify_failure(failure: Failure) -> str:
                 return "truncated"
             return kind
     message = failure.getErrorMessage().lower()
+    if "robots.txt" in message:
+        return "robots_disallowed"
     if "redirect" in message:
         return "redirect_loop"
     if "maxsize" in message or "max size" in message or "larger than" in message:

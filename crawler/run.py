@@ -127,9 +127,10 @@ def run_crawl(
     chosen = select_sources(sources_file, keys)
     settings = crawl_settings(db_path, sources_file, keys, overrides, full=full, progress=progress)
     with crawl_lock(db_path):
-        process = CrawlerProcess(
-            settings, install_root_handler=settings.getbool("PRESSNEWS_LOG", False)
-        )
+        log = settings.getbool("PRESSNEWS_LOG", False)
+        settings.set("LOG_INSTALL_ROOT_HANDLER", log, priority="cmdline")
+        settings.set("LOG_ENABLED", log, priority="cmdline")
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(PortalSpider)
         process.crawl(crawler)
         process.start()

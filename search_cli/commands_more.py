@@ -35,14 +35,15 @@ def demo(db: str | None, keep: bool) -> None:
     Works offline: the sites imitate SharePoint, DotNetNuke, Liferay and WordPress portals,
     a news site with JSON-LD, a legacy windows-1258 site and a sitemap-only site.
     """
-    from search_cli.demo.server import SiteServer, sources_toml
+    from search_cli.demo.server import RESILIENCE_SITES, SiteServer, site_names, sources_toml
 
     sites_dir = Path(str(resources.files("search_cli").joinpath("demo", "sites")))
     workdir = Path(tempfile.mkdtemp(prefix="pressnews-demo-"))
     path = db or str(workdir / "demo.db")
     if Path(path).exists():
         raise click.ClickException(f"{path} exists: the demo crawls into a fresh database")
-    with SiteServer(sites_dir) as server:
+    clean = [s for s in site_names(sites_dir) if s not in RESILIENCE_SITES]  # no fault injection
+    with SiteServer(sites_dir, sites=clean) as server:
         sources_file = workdir / "sources.toml"
         sources_file.write_text(sources_toml(server, sites_dir), encoding="utf-8")
         click.echo(f"Serving {len(server.base_urls)} fixture sites on 127.0.0.1; crawling…")

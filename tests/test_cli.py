@@ -23,7 +23,17 @@ def run(*args: str, env: dict | None = None):
 
 
 def test_help_for_every_command():
-    for command in ("crawl", "export", "search", "reprocess", "runs", "sources", "demo", "index", "schedule"):
+    for command in (
+        "crawl",
+        "export",
+        "search",
+        "reprocess",
+        "runs",
+        "sources",
+        "demo",
+        "index",
+        "schedule",
+    ):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
     assert run("kibana", "import", "--help").exit_code == 0
@@ -34,7 +44,17 @@ def test_search_json_contract_fields(db):
     assert result.exit_code == 0
     hits = json.loads(result.output)
     assert hits
-    for key in ("id", "url", "title", "date", "published", "province", "speakers", "decrees", "score"):
+    for key in (
+        "id",
+        "url",
+        "title",
+        "date",
+        "published",
+        "province",
+        "speakers",
+        "decrees",
+        "score",
+    ):
         assert key in hits[0]
     assert all(h["relevant"] for h in hits)
 
@@ -53,7 +73,9 @@ def test_table_output_highlights_and_counts(db):
 
 def test_relevant_only_by_default_says_what_all_adds(db):
     plain = run("search", "hội nghị", "--db", db)
-    every = json.loads(run("search", "hội nghị", "--db", db, "--all", "--json", "--limit", "100").output)
+    every = json.loads(
+        run("search", "hội nghị", "--db", db, "--all", "--json", "--limit", "100").output
+    )
     assert "--all adds" in plain.output
     assert any(not h["relevant"] for h in every)
 
@@ -64,14 +86,32 @@ def test_filters_alone(db):
     assert {h["province"] for h in hits} <= {"Hà Nam", "Nam Định", "Ninh Bình"}
     hits = json.loads(run("search", "--db", db, "--speaker", "nguyen van hieu", "--json").output)
     assert any(s["name"] == "Nguyễn Văn Hiếu" for h in hits for s in h["speakers"])
-    hits = json.loads(run("search", "--db", db, "--decree", "9/2017/ND-CP", "--json", "--all").output)
+    hits = json.loads(
+        run("search", "--db", db, "--decree", "9/2017/ND-CP", "--json", "--all").output
+    )
     assert hits and all(any(d.startswith("09/2017") for d in h["decrees"]) for h in hits)
 
 
 def test_dates_and_sort(db):
-    hits = json.loads(run("search", "--db", db, "--from", "2022", "--to", "2022-12-31", "--json", "--all", "--limit", "100").output)
+    hits = json.loads(
+        run(
+            "search",
+            "--db",
+            db,
+            "--from",
+            "2022",
+            "--to",
+            "2022-12-31",
+            "--json",
+            "--all",
+            "--limit",
+            "100",
+        ).output
+    )
     assert hits and all("2022-01-01" <= h["date"] <= "2022-12-31" for h in hits)
-    hits = json.loads(run("search", "tập huấn", "--db", db, "--sort", "date", "--json", "--all").output)
+    hits = json.loads(
+        run("search", "tập huấn", "--db", db, "--sort", "date", "--json", "--all").output
+    )
     dates = [h["date"] for h in hits]
     assert dates == sorted(dates, reverse=True)
 
@@ -128,17 +168,38 @@ def test_export_is_jsonl_of_every_article(db, crawl):
     lines = run("export", "--db", db).output.splitlines()
     assert len(lines) == len(crawl.articles)
     art = json.loads(lines[0])
-    for key in ("id", "url", "source", "title", "body", "published", "event_date", "date", "province",
-                "province_now", "speakers", "decrees", "relevant", "topics", "authors", "images",
-                "attachments", "fetched_at"):
+    for key in (
+        "id",
+        "url",
+        "source",
+        "title",
+        "body",
+        "published",
+        "event_date",
+        "date",
+        "province",
+        "province_now",
+        "speakers",
+        "decrees",
+        "relevant",
+        "topics",
+        "authors",
+        "images",
+        "attachments",
+        "fetched_at",
+    ):
         assert key in art
 
 
 def test_reprocess_rebuilds_every_article_from_raw_pages(db):
-    before = {json.loads(x)["id"]: json.loads(x) for x in run("export", "--db", db).output.splitlines()}
+    before = {
+        json.loads(x)["id"]: json.loads(x) for x in run("export", "--db", db).output.splitlines()
+    }
     result = run("reprocess", "--db", db)
     assert result.exit_code == 0 and f"{len(before)} article(s)" in result.output
-    after = {json.loads(x)["id"]: json.loads(x) for x in run("export", "--db", db).output.splitlines()}
+    after = {
+        json.loads(x)["id"]: json.loads(x) for x in run("export", "--db", db).output.splitlines()
+    }
     assert after.keys() == before.keys()
     for aid, a in after.items():
         for key in ("title", "body", "province", "speakers", "decrees", "relevant", "published"):
@@ -151,3 +212,16 @@ def test_schedule_prints_cron_and_systemd(db):
     unit = run("schedule", "--db", db, "--every", "30m", "--print-systemd").output
     assert "OnUnitActiveSec=1800s" in unit and "[Timer]" in unit
     assert CliRunner().invoke(cli, ["schedule", "--every", "soon", "--print-cron"]).exit_code != 0
+
+
+def test_demo_serves_crawls_and_searches_offline(tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "demo.db"
+    result = run_cli("demo", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    assert "Serving 7 fixture sites" in out
+    assert out.count("$ pressnews search") == 6
+    assert "Nguyễn Văn Hiếu" in out and "Provinces:" in out
+    assert "Traceback" not in result.stderr

@@ -390,6 +390,9 @@ class PortalSpider(scrapy.Spider):
         kind = classify_failure(failure)
         if request.meta.get("kind") == "robots":
             return  # a robots.txt that errors is not the site failing
+        if kind == "robots_disallowed":  # obeying robots.txt is not a fault
+            self.crawler.stats.inc_value(f"pressnews/{source}/skipped/robots")
+            return
         self.crawler.stats.inc_value(f"pressnews/{source}/errors/{kind}")
         self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])
 
