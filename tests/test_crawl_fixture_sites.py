@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import CLEAN_SITES, Crawl
 
 from crawler.enrich.vietnamese import fold
-
-from conftest import CLEAN_SITES, Crawl
 
 
 def by_url(crawl: Crawl, site: str) -> dict[str, dict]:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from lxml.html import HtmlElement
 
 from crawler.enrich.vietnamese import nfc
-from crawler.extract.text import (
+from crawler.extract.html import (
     attr_match,
     block_lines,
     el_attrs,

@@ -13,54 +13,33 @@ and a closing byline are cut.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import trafilatura
-from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, fromstring
+from lxml.html import HtmlElement
 
 from crawler.enrich.vietnamese import fold, nfc, squeeze
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+from crawler.extract.captions import image_captions
+from crawler.extract.html import (
+    BLOCK_TAGS,
+    Line,
+    _words,
+    attr_match,
+    block_lines,
+    el_attrs,
+    is_dateline,
+    own_text,
+    parse_html,
+    title_anchor,
+)
 
 
 def _labels(text: str) -> frozenset[str]:
     return frozenset(nfc(x).lower() for x in text.split("|"))
 
 
-# The same parser settings as trafilatura's own, so both see the same tree.
-_PARSER = HTMLParser(
-    collect_ids=False,
-    default_doctype=False,
-    encoding="utf-8",
-    remove_comments=True,
-    remove_pis=True,
-)
-# Pages are cut to this many characters (after dropping scripts and styles): article pages are
-# far shorter, and a 12 MB page would otherwise take seconds.
-_MAX_HTML = 2_000_000
-# Inline scripts, styles and hidden inputs (ASP.NET view state): dropped from oversized pages
-# before the cut.
-_SCRIPT_STYLE = re.compile(
-    r"<(script|style)\b[^>]*>.*?</\1\s*>|<input\b[^>]*\btype=[\"']?hidden[^>]*>", re.I | re.S
-)
-# Characters libxml2 rejects (C0 controls except tab/newline/CR) and zero-width characters.
-_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u200b\u200c\u200d\u2060\ufeff]")
-# Elements that start a new line of text.
-BLOCK_TAGS = _words(
-    "html body div p td th tr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 table tbody thead "
-    "tfoot caption section article header footer aside nav blockquote figure "
-    "figcaption form main center address pre br hr fieldset legend details summary"
-)
-_SKIP_TAGS = _words("head script style noscript template svg iframe select option button object")
-_NOT_HEADLINE = _SKIP_TAGS | {"title", "meta", "html", "body", "a"}
 _CONTAINER_TAGS = _words("div td th section article main body blockquote center li form")
 _ALWAYS_DROP = "//script|//style|//noscript|//iframe|//nav|//footer|//select|//button"
-
 # class/id values of boilerplate containers: related/other/most-read news, comments, share and
 # reaction widgets, breadcrumbs, footers, SharePoint ribbon, DNN control panel, ads, tags, paging.
 _BOILERPLATE_ATTR = re.compile(
@@ -73,10 +52,6 @@ _BOILERPLATE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:tags?|tag-list|keywords?|share|menu|nav|navbar|ads?|banner|print|vote|"
     r"paging|pagination|toolbar|tools|widget|skip)(?:$|[\s_-])",
     re.I,
-)
-# class/id values of image captions.
-_CAPTION_ATTR = re.compile(
-    r"caption|chuthich|chu-thich|chu_thich|image_desc|img-desc|photo-desc|desc-img", re.I
 )
 # Folded headings of Vietnamese boilerplate blocks (the block under them is removed).
 _BLOCK_LABELS = _labels(
@@ -96,18 +71,6 @@ _WIDGET_LABELS = _labels(
 )
 # Trailing counts and punctuation around a heading ("BÌNH LUẬN (0)", "Tin khác:", "» Xem thêm").
 _LABEL_NOISE = re.compile(r"\(\s*\d*\s*\)|[:»«›>\-–|•.\s]+$|^[:»«›>\-–|•.\s]+")
-# A date with a year as it appears in datelines (day-first, ISO, or "ngày .. tháng .. năm ..").
-_DATELINE_DATE = re.compile(
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
-    re.I,
-)
-# Words around a date in a dateline: labels, weekdays, times, separators, view counters.
-_DATELINE_NOISE = re.compile(
-    r"ngày đăng|đăng ngày|cập nhật|ngày cập nhật|đăng lúc|lúc|thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|"
-    r"chủ nhật|gmt\s*[+-]\s*\d+|\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:am|pm|sa|ch)?|lượt xem:?\s*\d*|"
-    r"[-|,:()/]",
-    re.I,
-)
 # A breadcrumb trail as text: "Trang chủ » Tin tức", "Bạn đang ở: Trang chủ > ...", "Home / News".
 _BREADCRUMB_LINE = re.compile(
     r"^(?:bạn đang ở\s*:?\s*)?(?:trang chủ|trang nhất|home)\s*[»›>/|]|^[^.]{0,80}\s[»›]\s[^.]{0,80}$",
@@ -133,15 +96,6 @@ _ORG_WORDS = _words(
 
 
 @dataclass
-class Line:
-    """A run of text between block boundaries, the block that holds it, and its link characters."""
-
-    text: str
-    owner: HtmlElement
-    link_chars: int = 0
-
-
-@dataclass
 class Body:
     text: str
     byline: list[str] = field(default_factory=list)
@@ -149,197 +103,9 @@ class Body:
     page: list[Line] = field(default_factory=list)  # block_lines of the cleaned tree
 
 
-def parse_html(html: str | bytes) -> HtmlElement | None:
-    """Parse a page into an lxml tree; None for empty or unparseable input."""
-    try:
-        if isinstance(html, str):  # NFC once here: every text taken from the tree is NFC
-            if len(html) > _MAX_HTML:  # scripts and styles first, then the tail
-                html = _SCRIPT_STYLE.sub("", html)[:_MAX_HTML]
-            html = _BAD_XML_CHARS.sub("", html)
-            if not unicodedata.is_normalized("NFC", html):
-                html = unicodedata.normalize("NFC", html)
-            html = html.encode("utf-8", "replace")
-        if not html.strip():
-            return None
-        root = fromstring(html, parser=_PARSER)
-        return root if isinstance(root, HtmlElement) else None
-    except Exception:  # malformed beyond repair
-        return None
-
-
-def own_text(el: HtmlElement) -> str:
-    """The squeezed text content of an element."""
-    try:
-        return " ".join(el.text_content().split())
-    except Exception:  # e.g. very deep subtrees
-        return ""
-
-
-def block_lines(root: HtmlElement) -> list[Line]:
-    """The page as lines: text runs split at block elements, each with its owning block."""
-    lines: list[Line] = []
-    buf: list[str] = []
-    link_len = 0
-    stack: list[HtmlElement] = [root]
-    in_link = 0
-
-    def flush() -> None:
-        nonlocal link_len
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                lines.append(Line(text, stack[-1], min(link_len, len(text))))
-            buf.clear()
-        link_len = 0
-
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _SKIP_TAGS or not tag:
-                if tag:
-                    walker.skip_subtree()
-                continue
-            if tag in BLOCK_TAGS:
-                flush()
-                stack.append(el)
-            if tag == "a":
-                in_link += 1
-            if el.text:
-                buf.append(el.text)
-                if in_link:
-                    link_len += len(el.text.strip())
-        else:
-            if tag in BLOCK_TAGS and tag not in _SKIP_TAGS:
-                flush()
-                if len(stack) > 1:
-                    stack.pop()
-            if tag == "a":
-                in_link = max(0, in_link - 1)
-            if el.tail:
-                buf.append(el.tail)
-                if in_link:
-                    link_len += len(el.tail.strip())
-    flush()
-    return lines
-
-
 def label_key(text: str) -> str:
     """A heading's comparison key: lowercase, without counts and surrounding punctuation."""
     return _LABEL_NOISE.sub("", text.lower()).strip() if len(text) <= 80 else ""
-
-
-def title_anchor(root: HtmlElement, title: str) -> HtmlElement | None:
-    """The element that shows the headline: the h1 matching the title, else an h2/h3, else any
-    short element that is not a link (a sidebar link to the same article is no headline)."""
-    key = fold(title) if title else ""
-    h1s = list(root.iter("h1"))
-    slack = max(10, len(title) // 3)
-    for tags in (("h1",), ("h2", "h3"), ("*",)) if key else ():
-        for el in root.iter(*tags):
-            if el.tag in _NOT_HEADLINE or len(el) > 20:
-                continue
-            text = el.text_content().strip()
-            if abs(len(text) - len(title)) > slack or fold(text) != key:
-                continue
-            if tags != ("*",) or not any(a.tag == "a" for a in el.iterancestors()):
-                return el
-    return h1s[0] if len(h1s) == 1 else None
-
-
-def is_dateline(line: str) -> bool:
-    """A short line that is only a date (with labels, weekday, time): a header dateline."""
-    if len(line) > 120 or not _DATELINE_DATE.search(line):
-        return False
-    rest = _DATELINE_NOISE.sub(" ", _DATELINE_DATE.sub(" ", line.lower()))
-    return len(squeeze(rest)) <= 25
-
-
-def _image_only(el: HtmlElement) -> bool:
-    return not any(t.strip() for t in el.itertext()) and el.find(".//img") is not None
-
-
-def _icon(img: HtmlElement) -> bool:
-    """Bullets, arrows and file-type icons (small by their declared size)."""
-    sizes = [(img.get(d) or "").strip().removesuffix("px") for d in ("width", "height")]
-    return any(v.isdigit() and int(v) < 60 for v in sizes)
-
-
-def _caption_styled(el: HtmlElement) -> bool:
-    style = (el.get("style") or "").replace(" ", "").lower()
-    if "text-align:center" in style or (el.get("align") or "").lower() == "center":
-        return True
-    if attr_match(_CAPTION_ATTR, el_attrs(el)):
-        return True
-    text = own_text(el)
-    return any(own_text(sub) == text for sub in el.iter("em", "i"))
-
-
-def _fully_bold(el: HtmlElement) -> bool:
-    text = own_text(el)
-    return any(own_text(sub) == text for sub in el.iter("strong", "b"))
-
-
-def _caption_after(block: HtmlElement) -> HtmlElement | None:
-    """The caption paragraph directly under an image-only block, if there is one."""
-    nxt = block.getnext()
-    if nxt is None or not isinstance(nxt.tag, str) or nxt.find(".//img") is not None:
-        return None
-    text = own_text(nxt)
-    links = sum(len(own_text(a)) for a in nxt.iter("a"))
-    if not text or len(text) > 300 or links > len(text) / 2:
-        return None  # a link is never a caption
-    if _caption_styled(nxt):
-        return nxt
-    if len(text) <= 250 and text[-1] not in '.!?…:;"”' and not _fully_bold(nxt):
-        return nxt
-    return None
-
-
-def image_captions(root: HtmlElement) -> list[tuple[HtmlElement, str, HtmlElement | None]]:
-    """Every img with its visible caption and the element holding that caption (or None)."""
-    found: list[tuple[HtmlElement, str, HtmlElement | None]] = []
-    for img in root.iter("img"):
-        cap_el: HtmlElement | None = None
-        if _icon(img):
-            found.append((img, "", None))
-            continue
-        figure = next((a for a in img.iterancestors("figure")), None)
-        if figure is not None:
-            cap_el = figure.find(".//figcaption")
-        table = next(img.iterancestors("table"), None)
-        if cap_el is None and table is not None and len(table.findall(".//img")) <= 2:
-            cap_el = table.find("caption")  # <table class="image"><caption>...</caption>
-        if cap_el is None:
-            holder = img
-            while (
-                holder.getparent() is not None
-                and holder.getparent().tag not in ("body", "html")
-                and _image_only(holder.getparent())
-            ):
-                holder = holder.getparent()
-            cap_el = _caption_after(holder)
-            parent = holder.getparent()
-            if cap_el is None and parent is not None and len(own_text(parent)) <= 300:
-                cap_el = next((x for x in parent.iterdescendants() if _caption_class(x, img)), None)
-        caption = own_text(cap_el) if cap_el is not None else ""
-        found.append((img, caption, cap_el if caption else None))
-    return found
-
-
-def _caption_class(el: HtmlElement, img: HtmlElement) -> bool:
-    """An element marked as a caption by its class or id that does not hold the image itself."""
-    return attr_match(_CAPTION_ATTR, el_attrs(el)) and img not in el.iterdescendants()
-
-
-@lru_cache(maxsize=8192)
-def attr_match(pattern: re.Pattern[str], attrs: str) -> bool:
-    """`pattern` found in a class/id string (cached: the same class names recur on every page)."""
-    return bool(attrs.strip()) and bool(pattern.search(attrs))
-
-
-def el_attrs(el: HtmlElement) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}"
 
 
 def _protected(el: HtmlElement, keep: set[HtmlElement]) -> bool:
