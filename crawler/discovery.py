@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree, html
 
 from .enrich.vietnamese import fold, squeeze
+from .extract.html import parse_html  # noqa: F401  (the one HTML parser; re-exported)
 
 # Documents linked from articles: recorded as attachments, never fetched as pages.
 DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.IGNORECASE)
@@ -64,16 +65,6 @@ class Postback:
     target: str
     argument: str
     text: str
-
-
-def parse_html(text: str) -> html.HtmlElement | None:
-    """Parse HTML leniently; None for documents lxml cannot make a tree of."""
-    if not text or not text.strip():
-        return None
-    try:
-        return html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 def _href(base: str, value: str | None) -> str | None:

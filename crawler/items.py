@@ -117,3 +117,4 @@ class PageItem:
     selectors: dict[str, str] = field(default_factory=dict)
     seen_urls: list[str] = field(default_factory=list)  # requested URL and redirect hops
     article: Article | None = None
+    index_fields: Any = None  # indexer.store.IndexFields, computed with the article

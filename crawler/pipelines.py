@@ -1,36 +1,74 @@
 """Thin Scrapy shells: `ProcessPipeline` turns a page into an article (pure code in
-`crawler.process`), `StorePipeline` writes it to the SQLite store and records the run."""
+`crawler.process`), `StorePipeline` writes it to the SQLite store and records the run.
+
+Extraction and enrichment are CPU work; with `PRESSNEWS_WORKERS` > 0 (`pressnews crawl` uses
+one less than the machine's cores, at most 4) they run in spawned worker processes, so the
+crawl's event loop keeps fetching while pages are processed. Items are awaited, so the store
+still sees them one by one.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import PageItem
-from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_page
+from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_for_store
 from indexer.runs import finish_run, record_crawl_state, start_run
 from indexer.store import RawPage, Store
 
 
+def default_workers() -> int:
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
 class ProcessPipeline:
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: Any, workers: int) -> None:
         self.stats = stats
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProcessPipeline:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.getint("PRESSNEWS_WORKERS", 0))
 
-    def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
+    def open_spider(self, spider: Any = None) -> None:
+        if self.workers > 0:
+            # spawn, not fork: the crawl process runs an event loop and holds SQLite handles.
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
+        args = (
+            item.url,
+            item.text,
+            item.source,
+            item.fetched_at,
+            item.source_province,
+            item.selectors,
+        )
         try:
-            item.article = process_page(
-                item.url,
-                item.text,
-                source=item.source,
-                fetched_at=item.fetched_at,
-                source_province=item.source_province,
-                selectors=item.selectors,
-            )
+            if self.pool is not None:
+                try:
+                    item.article, item.index_fields = await asyncio.wrap_future(
+                        self.pool.submit(process_for_store, *args)
+                    )
+                except BrokenProcessPool:  # a worker died (e.g. killed): carry on in-process
+                    self.pool = None
+                    item.article, item.index_fields = process_for_store(*args)
+            else:
+                item.article, item.index_fields = process_for_store(*args)
         except NotAnArticle as exc:
             self.stats.inc_value(f"pressnews/{item.source}/dropped/empty")
             raise DropItem(f"{item.url}: {exc}") from None
@@ -83,7 +121,7 @@ class StorePipeline:
             extractor_version=EXTRACTOR_VERSION,
         )
         with self.store.transaction():
-            outcome = self.store.upsert(item.article, raw)
+            outcome = self.store.upsert(item.article, raw, item.index_fields)
             record_crawl_state(self.store, item)
         self.stats.inc_value(f"pressnews/{item.source}/articles_{outcome}")
         return item

@@ -13,6 +13,7 @@ from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.page import extract
 from crawler.items import Article, Extracted, pick_date
 from crawler.urls import article_id
+from indexer.store import IndexFields, index_fields
 
 # Bump when extraction or enrichment changes what they produce; `reprocess` re-runs older ones.
 EXTRACTOR_VERSION = "1"
@@ -79,3 +80,24 @@ def process_page(
         attachments=list(ex.attachments),
         fetched_at=fetched_at,
     )
+
+
+def process_for_store(
+    url: str,
+    text: str,
+    source: str,
+    fetched_at: str,
+    source_province: str | None,
+    selectors: dict[str, str],
+) -> tuple[Article, IndexFields]:
+    """`process_page` plus what the store derives for its index: all the CPU work of one page,
+    in a form a worker process can run (plain arguments in, picklable values out)."""
+    article = process_page(
+        url,
+        text,
+        source=source,
+        fetched_at=fetched_at,
+        source_province=source_province,
+        selectors=selectors,
+    )
+    return article, index_fields(article)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from crawler.enrich import dedup
 from crawler.enrich.documents import match_key
-from crawler.enrich.vietnamese import fold
+from crawler.enrich.vietnamese import fold_fast as fold
 from crawler.items import Article
 
 from .schema import SchemaTooNew, migrate
@@ -66,6 +66,30 @@ def _fts_extra(a: Article) -> str:
     parts = [s.name + " " + s.role for s in a.speakers]
     parts += a.decrees + a.topics + [a.province or "", a.province_now or ""]
     return fold(" ".join(parts))
+
+
+@dataclass(frozen=True)
+class IndexFields:
+    """What the store derives from an article for indexing: pure, so a crawl's worker process
+    computes it beside the article and the store's writer only writes."""
+
+    fingerprint: int
+    title_folded: str
+    body_folded: str
+    extra_folded: str
+    speakers_key: str
+    decrees_key: str
+
+
+def index_fields(a: Article) -> IndexFields:
+    return IndexFields(
+        fingerprint=dedup.fingerprint(a.title, a.body),
+        title_folded=fold(a.title),
+        body_folded=fold(a.body),
+        extra_folded=_fts_extra(a),
+        speakers_key=speakers_key([s.name for s in a.speakers]),
+        decrees_key=decrees_key(a.decrees),
+    )
 
 
 class Store:
@@ -140,17 +164,21 @@ class Store:
         return seq
 
     # -- articles -----------------------------------------------------------------------------
-    def upsert(self, article: Article, raw: RawPage | None = None) -> UpsertOutcome:
-        """Insert or update one article (and its raw page) atomically."""
-        with self.transaction():
-            return self._upsert(article, raw)
+    def upsert(
+        self, article: Article, raw: RawPage | None = None, fields: IndexFields | None = None
+    ) -> UpsertOutcome:
+        """Insert or update one article (and its raw page) atomically.
 
-    def _upsert(self, a: Article, raw: RawPage | None) -> UpsertOutcome:
+        `fields` is `index_fields(article)` when the caller computed it already."""
+        with self.transaction():
+            return self._upsert(article, raw, fields or index_fields(article))
+
+    def _upsert(self, a: Article, raw: RawPage | None, f: IndexFields) -> UpsertOutcome:
         row = self.conn.execute(
             "SELECT rowid, content_hash, first_seen, duplicate_of FROM articles WHERE id = ?",
             (a.id,),
         ).fetchone()
-        fp = dedup.fingerprint(a.title, a.body)
+        fp = f.fingerprint
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
         if not a.published and not a.event_date:  # the date first seen, not this fetch's
             a.date = (row["first_seen"] if row is not None else a.fetched_at or now_iso())[:10]
@@ -184,8 +212,8 @@ class Store:
             "province_now": a.province_now,
             "relevant": int(a.relevant),
             "duplicate_of": a.duplicate_of,
-            "speakers_key": speakers_key([s.name for s in a.speakers]),
-            "decrees_key": decrees_key(a.decrees),
+            "speakers_key": f.speakers_key,
+            "decrees_key": f.decrees_key,
             "fingerprint": fp_signed,
             "data": json.dumps(data, ensure_ascii=False),
             "content_hash": chash,
@@ -211,7 +239,7 @@ class Store:
             outcome = "updated"
         self.conn.execute(
             "INSERT INTO articles_fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)",
-            (rowid, fold(a.title), fold(a.body), _fts_extra(a)),
+            (rowid, f.title_folded, f.body_folded, f.extra_folded),
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",
@@ -247,7 +275,7 @@ class Store:
                 raw.url,
                 raw.status,
                 json.dumps(raw.headers),
-                zlib.compress(raw.body, 6),
+                zlib.compress(raw.body, 1),
                 raw.fetched_at,
                 raw.extractor_version,
             ),

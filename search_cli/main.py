@@ -116,12 +116,14 @@ def crawl(
 
     Exits 1 when a source failed entirely (nothing fetched), so cron and systemd report it.
     """
+    from crawler.pipelines import default_workers
     from crawler.run import CrawlLocked, run_crawl
 
     path = resolve_db(db)
     with open_store(path):
         pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
     overrides = _parse_settings(settings)
+    overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
     if log:
         overrides["PRESSNEWS_LOG"] = True
     else:

@@ -49,9 +49,14 @@ def test_sitemaps():
         "http://x.vn/s2.xml",
     ]
     index = b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://x.vn/s-news.xml</loc></sitemap></sitemapindex>'
-    assert discovery.parse_sitemap(index) == ("sitemapindex", [discovery.SitemapEntry("http://x.vn/s-news.xml", None)])
+    assert discovery.parse_sitemap(index) == (
+        "sitemapindex",
+        [discovery.SitemapEntry("http://x.vn/s-news.xml", None)],
+    )
     urlset = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x.vn/a.html</loc><lastmod>2023-01-02</lastmod></url></urlset>'
-    assert discovery.parse_sitemap(urlset)[1] == [discovery.SitemapEntry("http://x.vn/a.html", "2023-01-02")]
+    assert discovery.parse_sitemap(urlset)[1] == [
+        discovery.SitemapEntry("http://x.vn/a.html", "2023-01-02")
+    ]
     assert discovery.parse_sitemap(b"<html><body>not a sitemap</body></html>") == (None, [])
     assert discovery.parse_sitemap(b"\x00\x01garbage") == (None, [])
 

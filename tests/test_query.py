@@ -14,7 +14,9 @@ def test_quotes_and_punctuated_tokens_are_phrases():
     assert parse_text("TP.HCM") == [Term(("tp", "hcm"))]
 
 
-@pytest.mark.parametrize("q", ['"', "(", ")", "*", " - ", "AND OR NOT", '"unbalanced', "NEAR(", "{}[]^:"])
+@pytest.mark.parametrize(
+    "q", ['"', "(", ")", "*", " - ", "AND OR NOT", '"unbalanced', "NEAR(", "{}[]^:"]
+)
 def test_punctuation_never_breaks(q):
     terms = parse_text(q)
     assert all(all(w.replace("_", "").isalnum() for w in t.words) for t in terms)

@@ -10,8 +10,14 @@ def write(tmp_path, text):
 
 
 def test_minimal_entry(tmp_path):
-    s = load_sources(write(tmp_path, '[sources.a]\nname = "A"\nstart_urls = ["https://a.gov.vn/"]\n'))
-    assert s["a"].name == "A" and s["a"].start_urls == ("https://a.gov.vn/",) and s["a"].province is None
+    s = load_sources(
+        write(tmp_path, '[sources.a]\nname = "A"\nstart_urls = ["https://a.gov.vn/"]\n')
+    )
+    assert (
+        s["a"].name == "A"
+        and s["a"].start_urls == ("https://a.gov.vn/",)
+        and s["a"].province is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -21,7 +27,10 @@ def test_minimal_entry(tmp_path):
         ("[sources.a]\nname = 'A'\n", "[sources.a] 'start_urls' is required"),
         ("[sources.a]\nname = 'A'\nstart_urls = ['ftp://a.vn/']\n", "is not an http(s) URL"),
         ("[sources.a]\nname = 'A'\nstart_urls = ['https://a.vn/']\ndeny = ['(']\n", "bad regex"),
-        ("[sources.a]\nname = 'A'\nstart_urls = ['https://a.vn/']\ncolour = 1\n", "unknown field(s): colour"),
+        (
+            "[sources.a]\nname = 'A'\nstart_urls = ['https://a.vn/']\ncolour = 1\n",
+            "unknown field(s): colour",
+        ),
         ("[sources.a\nname = 'A'\n", "not valid TOML"),
         ("title = 'x'\n", "no [sources.KEY] tables"),
     ],

@@ -7,7 +7,10 @@ from crawler.urls import article_id, canonical_article_url, clean_url, is_home, 
     ("raw", "clean"),
     [
         ("https://Example.gov.vn:443/a?utm_source=zalo&utm_medium=x#c", "https://example.gov.vn/a"),
-        ("http://x.vn/(S(abc123xyz))/Pages/tin-tuc.aspx?ItemID=12", "http://x.vn/Pages/tin-tuc.aspx?ItemID=12"),
+        (
+            "http://x.vn/(S(abc123xyz))/Pages/tin-tuc.aspx?ItemID=12",
+            "http://x.vn/Pages/tin-tuc.aspx?ItemID=12",
+        ),
         ("http://x.vn/web/guest/a;jsessionid=ABC0123?b=2&a=1", "http://x.vn/web/guest/a?a=1&b=2"),
         ("http://x.vn/a?fbclid=1&PHPSESSID=2&id=5", "http://x.vn/a?id=5"),
         ("http://user:secret@x.vn/a", "http://x.vn/a"),
@@ -29,7 +32,10 @@ def test_liferay_plumbing_removed_but_listing_cursor_kept():
         "http://x.vn/web/guest/tin-tuc/-/asset_publisher/AbCd/content/slug?p_p_id=P_INSTANCE_AbCd"
         "&p_p_lifecycle=0&p_p_state=normal&_P_INSTANCE_AbCd_redirect=%2Fweb"
     )
-    assert canonical_article_url(url) == "http://x.vn/web/guest/tin-tuc/-/asset_publisher/AbCd/content/slug"
+    assert (
+        canonical_article_url(url)
+        == "http://x.vn/web/guest/tin-tuc/-/asset_publisher/AbCd/content/slug"
+    )
     page2 = "http://x.vn/web/guest/tin-tuc?p_p_id=P_INSTANCE_AbCd&_P_INSTANCE_AbCd_cur=2"
     assert "_cur=2" in canonical_article_url(page2)
 
@@ -73,13 +79,19 @@ def test_copies_are_recognised():
     assert is_copy_url("https://m.bao.vn/thoi-su/a-1.html")
     assert is_copy_url("https://bao.vn/a-1.html?print=1")
     assert not is_copy_url("https://bao.vn/thoi-su/a-1.html?id=5")
-    assert "replytocom" not in clean_url("https://w.vn/2023/09/23/a/?replytocom=12&relatedposts_hit=1")
+    assert "replytocom" not in clean_url(
+        "https://w.vn/2023/09/23/a/?replytocom=12&relatedposts_hit=1"
+    )
 
 
 def test_canonical_vetting():
     from crawler.urls import names_same_item
 
-    assert names_same_item("https://b.vn/thoi-su/a-b-123456.html", "https://b.vn/a-b-123456.html?x=1")
+    assert names_same_item(
+        "https://b.vn/thoi-su/a-b-123456.html", "https://b.vn/a-b-123456.html?x=1"
+    )
     assert names_same_item("https://b.vn/c/slug-a/", "https://b.vn/d/slug-a")
-    assert not names_same_item("https://b.vn/thoi-su/undefined", "https://b.vn/thoi-su/slug-587204.html")
+    assert not names_same_item(
+        "https://b.vn/thoi-su/undefined", "https://b.vn/thoi-su/slug-587204.html"
+    )
     assert not names_same_item("https://b.vn/", "https://b.vn/thoi-su/slug-587204.html")

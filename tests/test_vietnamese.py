@@ -32,4 +32,7 @@ def test_fts5_remove_diacritics_does_not_fold_d_but_fold_does():
     assert conn.execute("SELECT count(*) FROM t WHERE t MATCH 'dak'").fetchone()[0] == 0
     conn.execute("CREATE VIRTUAL TABLE f USING fts5(x, tokenize='unicode61 remove_diacritics 0')")
     conn.execute("INSERT INTO f(x) VALUES (?)", (fold("Đắk Lắk"),))
-    assert conn.execute("SELECT count(*) FROM f WHERE f MATCH ?", (fold("dak lak"),)).fetchone()[0] == 1
+    assert (
+        conn.execute("SELECT count(*) FROM f WHERE f MATCH ?", (fold("dak lak"),)).fetchone()[0]
+        == 1
+    )

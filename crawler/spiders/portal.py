@@ -207,7 +207,7 @@ class PortalSpider(scrapy.Spider):
         url = clean_url(response.url)
         declared = src.is_declared_article(url)
         if declared is None:
-            verdict = is_article(url, text)
+            verdict = is_article(url, tree)  # the same parser as extraction: one parse
             article = verdict.is_article and url not in self.listing_urls and not is_home(url)
         else:
             article = declared
