@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -22,6 +24,17 @@ from crawler.items import PageItem
 from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_for_store
 from indexer.runs import finish_run, record_crawl_state, start_run
 from indexer.store import RawPage, Store
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the crawl process is gone (even by kill -9)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def default_workers() -> int:
@@ -42,7 +55,12 @@ class ProcessPipeline:
         if self.workers > 0:
             # spawn, not fork: the crawl process runs an event loop and holds SQLite handles.
             ctx = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
 
     def close_spider(self, spider: Any = None) -> None:
         if self.pool is not None:

@@ -107,6 +107,14 @@ def _count(db) -> int:
         return 0
 
 
+def _running(pid: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_kill_9_midway_then_resume_loses_and_duplicates_nothing(site_server, crawl, tmp_path):
     db = tmp_path / "killed.db"
     slow = [
@@ -134,8 +142,13 @@ def test_kill_9_midway_then_resume_loses_and_duplicates_nothing(site_server, cra
     while _count(db) < 5 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
     assert proc.poll() is None, "the crawl ended before it could be killed"
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.time() + 10  # extraction workers notice and end too: no orphans
+    while time.time() < deadline and any(_running(pid) for pid in children):
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in children)
     before = {a["id"]: a for a in export(db)}
     assert 5 <= len(before) < len(crawl.articles)
     result = run_cli("crawl", "--db", str(db), "--sources", str(crawl.sources_file), "-q", *FAST)
