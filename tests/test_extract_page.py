@@ -7,21 +7,12 @@ import unicodedata
 
 from crawler.extract.decode import decode_html
 from crawler.extract.page import extract
-
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+from search_cli.demo.server import encode_text
 
 
 def cp1258(text: str) -> bytes:
-    """Encode as windows-1258 does: base letters precomposed, tones as combining marks."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in _TONES).encode("cp1258")
-    return out
+    """Encode as windows-1258 pages do (tones as combining marks), like the fixture server."""
+    return encode_text(unicodedata.normalize("NFC", text), "windows-1258")
 
 
 KG_TITLE = "Phát ngôn, cung cấp thông tin cho báo chí là trách nhiệm người đứng đầu"
