@@ -142,7 +142,9 @@ def test_kill_9_midway_then_resume_loses_and_duplicates_nothing(site_server, cra
     while _count(db) < 5 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
     assert proc.poll() is None, "the crawl ended before it could be killed"
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.time() + 10  # extraction workers notice and end too: no orphans
@@ -206,3 +208,25 @@ def test_two_crawls_never_overlap(tmp_path, crawl):
 )
 def test_private_address_guard(host, bad):
     assert (forbidden_reason(host) is not None) == bad
+
+
+def test_crawl_succeeds_when_elasticsearch_is_down(site_server, tmp_path):
+    sources = write_sources(site_server, tmp_path / "s.toml", ["sitemaponly"])
+    db = tmp_path / "d.db"
+    result = run_cli(
+        "crawl",
+        "--db",
+        str(db),
+        "--sources",
+        str(sources),
+        "-q",
+        "--es",
+        "http://127.0.0.1:9",
+        *FAST,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        "not synced to Elasticsearch" in result.stderr and "next sync catches up" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert len(export(db)) == 5
