@@ -52,7 +52,9 @@ def synth_articles(n: int, seed: int = 11) -> list[Article]:
     out = []
     for i in range(n):
         a = article(rng, paragraphs=rng.randint(5, 12))
-        relevant = "du lịch" not in a.title and "nông nghiệp" not in a.title
+        relevant = (
+            "Tập huấn" in a.title and "du lịch" not in a.title and "nông nghiệp" not in a.title
+        )
         out.append(
             Article(
                 id=f"b{i:07d}",

@@ -110,22 +110,68 @@ class SynthArticle:
     year: int
 
 
+# Words of the genre, for filler paragraphs drawn with a Zipf-like skew: varied enough that two
+# generated articles are never near-duplicates, skewed enough that common words are common.
+_COMMON_TEXT = (
+    "và của là có được trong cho các những với này đã để không người một năm về từ theo khi đến "
+    "cũng như tại sẽ đó nhiều phải việc trên đây công tác thực hiện kinh tế xã hội phát triển "
+    "địa phương nhân dân cán bộ đảng viên chính quyền tỉnh huyện xã thành phố cơ quan đơn vị "
+    "nhiệm vụ giải pháp kết quả nâng cao chất lượng hiệu quả tăng cường triển khai kế hoạch "
+    "chương trình dự án đầu tư hạ tầng giao thông nông thôn mới giáo dục y tế văn hóa du lịch "
+    "môi trường an ninh quốc phòng biên giới biển đảo hội nhập quốc tế doanh nghiệp thị trường "
+    "sản xuất nông nghiệp thủy sản công nghiệp dịch vụ thương mại ngân sách thu chi cải cách "
+    "hành chính chuyển đổi số dữ liệu nền tảng trực tuyến mạng xã hội thông tin tuyên truyền "
+    "báo chí phóng viên biên tập xuất bản phát thanh truyền hình điện tử cổng trang sự kiện "
+    "hội nghị hội thảo tọa đàm diễn đàn lớp học viên giảng viên chuyên đề tài liệu kinh nghiệm "
+    "tình huống thực tiễn đánh giá tổng kết sơ kết năm tháng quý tuần ngày sáng chiều tối"
+)
+_COMMON = _COMMON_TEXT.split()
+_WORDS = {
+    w
+    for text in FILLER + TOPICS + ROLES
+    for w in text.lower().replace(",", " ").replace(".", " ").split()
+}
+VOCAB = sorted(set(_COMMON) | _WORDS)
+random.Random(0).shuffle(VOCAB)
+
+
+def filler(rng: random.Random, words: int) -> str:
+    ranks = [int(len(VOCAB) * (rng.random() ** 2.5)) for _ in range(words)]
+    text = " ".join(VOCAB[r] for r in ranks)
+    return text[0].upper() + text[1:] + "."
+
+
 def person(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+# General provincial news: what most of a crawled portal is (press trainings are a minority).
+NEWS = [
+    "khởi công dự án đường giao thông liên huyện",
+    "tổng kết vụ lúa đông xuân",
+    "đón đoàn công tác của tỉnh bạn",
+    "kiểm tra công tác phòng chống thiên tai",
+    "khai mạc tuần lễ văn hóa du lịch",
+    "trao quyết định bổ nhiệm cán bộ",
+    "tuyên truyền bảo vệ môi trường biển",
+    "hội nghị xúc tiến đầu tư vào khu công nghiệp",
+]
+TRAINING_SHARE = 0.12
+
+
 def article(rng: random.Random, paragraphs: int = 8) -> SynthArticle:
-    prov, topic, speaker, role = (
-        rng.choice(PROVINCES),
-        rng.choice(TOPICS),
-        person(rng),
-        rng.choice(ROLES),
-    )
+    prov, speaker, role = rng.choice(PROVINCES), person(rng), rng.choice(ROLES)
     d, m, y = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2016, 2025)
-    title = f"{prov}: Tập huấn {topic} năm {y}"
-    lead = f"Sáng {d}/{m}/{y}, Sở Thông tin và Truyền thông tỉnh {prov} tổ chức hội nghị tập huấn {topic}."
-    talk = f"Phát biểu khai mạc, đồng chí {speaker} - {role} nhấn mạnh yêu cầu thực hiện {rng.choice(DOCS)}."
-    body = [lead, talk] + [" ".join(rng.sample(FILLER, 3)) for _ in range(paragraphs - 2)]
+    if rng.random() < TRAINING_SHARE:
+        topic = rng.choice(TOPICS)
+        title = f"{prov}: Tập huấn {topic} năm {y}"
+        lead = f"Sáng {d}/{m}/{y}, Sở Thông tin và Truyền thông tỉnh {prov} tổ chức hội nghị tập huấn {topic}."
+    else:
+        topic = rng.choice(NEWS)
+        title = f"{prov} {topic} năm {y}"
+        lead = f"Ngày {d}/{m}/{y}, UBND tỉnh {prov} {topic}."
+    talk = f"Phát biểu, đồng chí {speaker} - {role} nhấn mạnh yêu cầu thực hiện {rng.choice(DOCS)}."
+    body = [lead, talk] + [filler(rng, rng.randint(30, 70)) for _ in range(paragraphs - 2)]
     return SynthArticle(title, "\n".join(body), prov, speaker, role, d, m, y)
 
 

@@ -61,7 +61,7 @@ def source_stats(stats: dict[str, Any], source: str) -> dict[str, Any]:
 def _quality(store: Store, source: str, since: str) -> dict[str, Any]:
     row = store.conn.execute(
         "SELECT count(*), sum(published IS NOT NULL), "
-        "sum(length(json_extract(data, '$.body')) >= 400), sum(province IS NOT NULL) "
+        "sum(body_len >= 400), sum(province IS NOT NULL) "
         "FROM articles WHERE source = ? AND updated_at >= ?",
         (source, since),
     ).fetchone()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 
 MIGRATIONS: list[str] = [
-    # 1: articles, raw pages, full-text index, near-duplicate bands, crawl state, runs.
+    # 1: articles (slim rows + JSON documents), raw pages, full-text index, near-duplicate bands,
+    # crawl state, runs.
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE articles (
@@ -28,7 +29,9 @@ MIGRATIONS: list[str] = [
         speakers_key TEXT NOT NULL DEFAULT '',
         decrees_key TEXT NOT NULL DEFAULT '',
         fingerprint INTEGER,
-        data TEXT NOT NULL,
+        speakers TEXT NOT NULL DEFAULT '[]',
+        decrees TEXT NOT NULL DEFAULT '[]',
+        body_len INTEGER NOT NULL DEFAULT 0,
         content_hash TEXT NOT NULL,
         first_seen TEXT NOT NULL,
         fetched_at TEXT NOT NULL,
@@ -42,6 +45,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_source ON articles(source);
     CREATE INDEX articles_seq ON articles(seq);
     CREATE INDEX articles_dup ON articles(duplicate_of);
+    -- The exported article (JSON), apart from the slim rows that searches scan and join.
+    CREATE TABLE article_docs (rowid INTEGER PRIMARY KEY, data TEXT NOT NULL);
     CREATE TABLE raw_pages (
         article_id TEXT PRIMARY KEY,
         url TEXT NOT NULL,
@@ -51,8 +56,10 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL,
         extractor_version TEXT NOT NULL
     );
+    -- tags: filter tokens (zrel: judged relevant; zp<province>: province and 2025 unit),
+    -- weighted 0 in ranking, so common filters are part of the full-text match.
     CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, body, extra,
+        title, body, extra, tags,
         tokenize = 'unicode61 remove_diacritics 0'
     );
     CREATE TABLE dedup_bands (

@@ -7,7 +7,7 @@ tier, BM25 with the title weighted 10x the body. `--sort date` orders by `date` 
 
 from __future__ import annotations
 
-import json
+import heapq
 from typing import Any
 
 from crawler.enrich.documents import match_key
@@ -15,10 +15,11 @@ from crawler.enrich.provinces import search_units
 
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from .snippets import make_snippet
-from .store import Store
+from .store import RELEVANT_TAG, Store, province_tag
 
-# bm25 weights for the FTS columns (title, body, extra: speakers, documents, province names).
-_BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0)"
+# bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
+# tags (filter tokens: no weight).
+_BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0)"
 
 
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
@@ -47,12 +48,20 @@ class SqliteSearch:
         self.conn = store.conn
 
     # -- filters -------------------------------------------------------------------------------
-    def _filters(self, q: Query, *, relevant_only: bool) -> tuple[list[str], list[Any]]:
+    def _filters(
+        self, q: Query, *, relevant_only: bool, tags: list[str] | None = None
+    ) -> tuple[list[str], list[Any]]:
+        """SQL conditions on the article rows. With `tags` (a list to fill), the province filter
+        becomes an FTS tag token instead, so text searches never join rows for it."""
         where: list[str] = []
         args: list[Any] = []
         if relevant_only:
             where.append("a.relevant = 1")
-        if q.province:
+        if q.province and tags is not None and not q.province_exact:
+            (unit,) = province_units(q.province, True)
+            province_units(q.province, False)  # same validation and error as the SQL path
+            tags.append(province_tag(unit))
+        elif q.province:
             units = province_units(q.province, q.province_exact)
             where.append(f"a.province IN ({','.join('?' * len(units))})")
             args += units
@@ -82,81 +91,138 @@ class SqliteSearch:
     # -- search ----------------------------------------------------------------------------------
     def search(self, q: Query) -> SearchResult:
         terms = q.terms
-        where, args = self._filters(q, relevant_only=not q.include_all)
         if terms:
-            hits_sql, hits_args, count_sql, count_args = self._text_sql(q, terms, where, args)
+            tags: list[str] = []
+            where, args = self._filters(q, relevant_only=False, tags=tags)
+            ranked, total, total_all = self._ranked(q, terms, where, args, tags)
         else:
-            hits_sql, hits_args, count_sql, count_args = self._filter_sql(q, where, args)
-        total = self.conn.execute(count_sql, count_args).fetchone()[0]
-        more = 0
-        if not q.include_all:
-            all_where, all_args = self._filters(q, relevant_only=False)
-            if terms:
-                _, _, c_sql, c_args = self._text_sql(q, terms, all_where, all_args)
-            else:
-                _, _, c_sql, c_args = self._filter_sql(q, all_where, all_args)
-            more = self.conn.execute(c_sql, c_args).fetchone()[0] - total
-        rows = self.conn.execute(hits_sql, hits_args).fetchall()
+            where, args = self._filters(q, relevant_only=False)
+            ranked, total, total_all = self._by_date(q, where, args)
+        docs = self.store.docs([rowid for rowid, _ in ranked])
         words = all_words(terms)
-        dups = self.store.duplicates_of([r["id"] for r in rows])
+        dups = self.store.duplicates_of([docs[rowid]["id"] for rowid, _ in ranked])
         hits = []
-        for r in rows:
-            article = json.loads(r["data"])
+        for rowid, score in ranked:
+            article = dict(docs[rowid])
             body = article.pop("body", "")
             hits.append(
                 Hit(
                     article=article,
-                    score=float(r["score"]),
+                    score=score,
                     snippet=make_snippet(body, words) if words else body[:200],
-                    duplicates=dups.get(r["id"], []),
+                    duplicates=dups.get(article["id"], []),
                 )
             )
+        more = 0 if q.include_all else total_all - total
         return SearchResult(hits=hits, total=total, more_with_all=max(more, 0))
 
-    def _text_sql(
-        self, q: Query, terms: list[Term], where: list[str], args: list[Any]
-    ) -> tuple[str, list[Any], str, list[Any]]:
+    def _ranked(
+        self, q: Query, terms: list[Term], where: list[str], args: list[Any], tags: list[str]
+    ) -> tuple[list[tuple[int, float]], int, int]:
+        """Every match with its score, cheaply: filters that are FTS tags (relevance, province)
+        are part of the full-text match; article rows are joined only for SQL-only filters or
+        a date sort; tiers are rowid-only FTS passes; the top hits are chosen here and only
+        their documents are read."""
         expr = match_expression(terms)
-        words = all_words(terms)
-        phrase = _fts_phrase(words) if len(words) > 1 else expr
-        title_expr = f"title : ({expr})"
-        cond = (" AND " + " AND ".join(where)) if where else ""
-        matched = (
-            f"SELECT a.rowid AS rowid, a.id AS id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-            f"WHERE articles_fts MATCH ?{cond}"
-        )
-        base_args = [expr, *args]
-        # A copy of a report is hidden when its original is among the matches.
-        not_dup = "(a.duplicate_of IS NULL OR a.duplicate_of NOT IN (SELECT id FROM m))"
-        tier = (
-            "(CASE WHEN f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) THEN 2 ELSE 0 END"
-            " + CASE WHEN f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) THEN 1 ELSE 0 END)"
-        )
-        order = "a.date DESC, score DESC" if q.sort == "date" else "score DESC, a.date DESC"
-        hits_sql = (
-            f"WITH m AS ({matched}) "
-            f"SELECT a.id, a.data, {tier} + (-{_BM25}) / (1.0 + (-{_BM25})) AS score "
-            f"FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-            f"WHERE articles_fts MATCH ? AND f.rowid IN (SELECT rowid FROM m) AND {not_dup} "
-            f"ORDER BY {order} LIMIT ?"
-        )
-        hits_args = [*base_args, phrase, title_expr, expr, q.limit]
-        count_sql = (
-            f"WITH m AS ({matched}) SELECT count(*) FROM articles a "
-            f"WHERE a.rowid IN (SELECT rowid FROM m) AND {not_dup}"
-        )
-        return hits_sql, hits_args, count_sql, base_args
+        shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
 
-    def _filter_sql(
-        self, q: Query, where: list[str], args: list[Any]
-    ) -> tuple[str, list[Any], str, list[Any]]:
-        cond = " AND ".join([*where, "a.duplicate_of IS NULL"])
-        hits_sql = (
-            f"SELECT a.id, a.data, 0.0 AS score FROM articles a WHERE {cond} "
-            f"ORDER BY a.date DESC, a.rowid DESC LIMIT ?"
+        def with_tags(e: str, t: list[str]) -> str:
+            return f"({e}) AND tags : ({' AND '.join(t)})" if t else e
+
+        rows = self._matches(with_tags(expr, shown_tags), where, args, q.sort == "date")
+        hidden = self._hidden_copies({r[0] for r in rows})
+        rows = [r for r in rows if r[0] not in hidden]
+        if q.include_all:
+            total_all = len(rows)
+        elif where:
+            total_all = len(self._matches(with_tags(expr, tags), where, args, False))
+        else:
+            everything = with_tags(expr, tags)
+            total_all = self.conn.execute(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (everything,)
+            ).fetchone()[0] - len(self._hidden_copies(None, everything))
+        if not rows:
+            return [], 0, total_all
+        words = all_words(terms)
+        adjacent = (
+            self._rowids(with_tags(_fts_phrase(words), shown_tags)) if len(words) > 1 else None
         )
-        count_sql = f"SELECT count(*) FROM articles a WHERE {cond}"
-        return hits_sql, [*args, q.limit], count_sql, list(args)
+        in_title = self._rowids(with_tags(f"title : ({expr})", shown_tags))
+
+        def score(r: tuple[int, float, str]) -> float:
+            bm = -r[1]
+            tier = (2 if adjacent is None or r[0] in adjacent else 0) + (
+                1 if r[0] in in_title else 0
+            )
+            return tier + bm / (1.0 + bm)
+
+        scored = [(score(r), r[2], r[0]) for r in rows]
+        if q.sort == "date":
+            top = heapq.nlargest(q.limit, scored, key=lambda x: (x[1], x[0]))
+        else:
+            top = heapq.nlargest(q.limit, scored, key=lambda x: (x[0], x[1]))
+        return [(rowid, sc) for sc, _, rowid in top], len(rows), total_all
+
+    def _matches(
+        self, match: str, where: list[str], args: list[Any], want_date: bool
+    ) -> list[tuple[int, float, str]]:
+        """(rowid, bm25, date) of every match; joins article rows only when it must."""
+        if not where and not want_date:
+            sql = f"SELECT rowid, {_BM25}, '' FROM articles_fts WHERE articles_fts MATCH ?"
+            return self.conn.execute(sql, (match,)).fetchall()
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        return self.conn.execute(
+            f"SELECT a.rowid, m.r, coalesce(a.date, '') FROM "
+            f"(SELECT rowid, {_BM25} AS r FROM articles_fts WHERE articles_fts MATCH ?) m "
+            # CROSS JOIN keeps the FTS pass as the outer loop (else a filter index may drive it).
+            f"CROSS JOIN articles a ON a.rowid = m.rowid{cond}",
+            [match, *args],
+        ).fetchall()
+
+    def _hidden_copies(self, matched: set[int] | None, match: str | None = None) -> set[int]:
+        """Rows that are copies of a report whose original is among the matches (given as a
+        set of rowids, or as an FTS expression checked on the few rows concerned)."""
+        pairs = self.conn.execute(
+            "SELECT d.rowid, o.rowid FROM articles d JOIN articles o ON o.id = d.duplicate_of"
+        ).fetchall()
+        if not pairs:
+            return set()
+        if matched is None:
+            rowids = sorted({x for pair in pairs for x in pair})
+            marks = ",".join("?" * len(rowids))
+            matched = {
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                    [match, *rowids],
+                )
+            }
+        return {copy for copy, original in pairs if copy in matched and original in matched}
+
+    def _rowids(self, expr: str) -> set[int]:
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (expr,)
+            )
+        }
+
+    def _by_date(
+        self, q: Query, where: list[str], args: list[Any]
+    ) -> tuple[list[tuple[int, float]], int, int]:
+        base = " AND ".join([*where, "a.duplicate_of IS NULL"])
+        shown = base if q.include_all else base + " AND a.relevant = 1"
+        rows = self.conn.execute(
+            f"SELECT a.rowid FROM articles a WHERE {shown} ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
+            [*args, q.limit],
+        ).fetchall()
+        total = self.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {shown}", args
+        ).fetchone()[0]
+        total_all = self.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {base}", args
+        ).fetchone()[0]
+        return [(r[0], 0.0) for r in rows], total, total_all
 
     # -- facets ----------------------------------------------------------------------------------
     def facets(self, q: Query, size: int = 10) -> Facets:
@@ -167,7 +233,7 @@ class SqliteSearch:
             where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(match_expression(terms))
         cond = " AND ".join(where)
-        base = f"SELECT a.rowid, a.data, a.province, a.date FROM articles a WHERE {cond}"
+        base = f"SELECT a.rowid, a.speakers, a.decrees, a.province, a.date FROM articles a WHERE {cond}"
 
         def top(sql: str) -> list[tuple[str, int]]:
             return [(r[0], r[1]) for r in self.conn.execute(sql, args).fetchall()]
@@ -178,11 +244,11 @@ class SqliteSearch:
             f"GROUP BY province ORDER BY c DESC, province LIMIT {size}"
         )
         speakers = top(
-            f"SELECT json_extract(j.value, '$.name') n, count(*) c FROM ({base}) b, "
-            f"json_each(b.data, '$.speakers') j GROUP BY n ORDER BY c DESC, n LIMIT {size}"
+            f"SELECT j.value n, count(*) c FROM ({base}) b, "
+            f"json_each(b.speakers) j GROUP BY n ORDER BY c DESC, n LIMIT {size}"
         )
         decrees = top(
-            f"SELECT j.value n, count(*) c FROM ({base}) b, json_each(b.data, '$.decrees') j "
+            f"SELECT j.value n, count(*) c FROM ({base}) b, json_each(b.decrees) j "
             f"GROUP BY n ORDER BY c DESC, n LIMIT {size}"
         )
         years = top(

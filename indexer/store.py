@@ -57,6 +57,20 @@ def decrees_key(decrees: list[str]) -> str:
     return "|" + "|".join(keys) + "|" if keys else ""
 
 
+RELEVANT_TAG = "zrel"
+
+
+def province_tag(name: str) -> str:
+    """The FTS token of a province: `zp` + its folded name without spaces (`zphanam`)."""
+    return "zp" + fold(name).replace(" ", "")
+
+
+def _fts_tags(a: Article) -> str:
+    tags = [RELEVANT_TAG] if a.relevant else []
+    tags += [province_tag(p) for p in {a.province, a.province_now} if p]
+    return " ".join(tags)
+
+
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -77,6 +91,7 @@ class IndexFields:
     title_folded: str
     body_folded: str
     extra_folded: str
+    tags: str
     speakers_key: str
     decrees_key: str
 
@@ -87,6 +102,7 @@ def index_fields(a: Article) -> IndexFields:
         title_folded=fold(a.title),
         body_folded=fold(a.body),
         extra_folded=_fts_extra(a),
+        tags=_fts_tags(a),
         speakers_key=speakers_key([s.name for s in a.speakers]),
         decrees_key=decrees_key(a.decrees),
     )
@@ -195,9 +211,11 @@ class Store:
         now = now_iso()
         if row is not None and row["content_hash"] == chash:
             self.conn.execute(
-                "UPDATE articles SET fetched_at = ?, data = json_set(data, '$.fetched_at', ?) "
-                "WHERE rowid = ?",
-                (a.fetched_at, a.fetched_at, row["rowid"]),
+                "UPDATE articles SET fetched_at = ? WHERE rowid = ?", (a.fetched_at, row["rowid"])
+            )
+            self.conn.execute(
+                "UPDATE article_docs SET data = json_set(data, '$.fetched_at', ?) WHERE rowid = ?",
+                (a.fetched_at, row["rowid"]),
             )
             return "unchanged"
         values = {
@@ -215,7 +233,9 @@ class Store:
             "speakers_key": f.speakers_key,
             "decrees_key": f.decrees_key,
             "fingerprint": fp_signed,
-            "data": json.dumps(data, ensure_ascii=False),
+            "speakers": json.dumps([sp.name for sp in a.speakers], ensure_ascii=False),
+            "decrees": json.dumps(a.decrees, ensure_ascii=False),
+            "body_len": len(a.body),
             "content_hash": chash,
             "fetched_at": a.fetched_at,
             "updated_at": now,
@@ -228,18 +248,26 @@ class Store:
             cur = self.conn.execute(f"INSERT INTO articles({cols}) VALUES ({marks})", values)
             rowid = cur.lastrowid
             outcome: UpsertOutcome = "new"
+            self.conn.execute(
+                "INSERT INTO article_docs(rowid, data) VALUES (?, ?)",
+                (rowid, json.dumps(data, ensure_ascii=False)),
+            )
         else:
             rowid = row["rowid"]
             sets = ", ".join(f"{k} = :{k}" for k in values)
             self.conn.execute(
                 f"UPDATE articles SET {sets} WHERE rowid = :rowid", {**values, "rowid": rowid}
             )
+            self.conn.execute(
+                "UPDATE article_docs SET data = ? WHERE rowid = ?",
+                (json.dumps(data, ensure_ascii=False), rowid),
+            )
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (a.id,))
             outcome = "updated"
         self.conn.execute(
-            "INSERT INTO articles_fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)",
-            (rowid, f.title_folded, f.body_folded, f.extra_folded),
+            "INSERT INTO articles_fts(rowid, title, body, extra, tags) VALUES (?, ?, ?, ?, ?)",
+            (rowid, f.title_folded, f.body_folded, f.extra_folded, f.tags),
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",
@@ -281,8 +309,21 @@ class Store:
             ),
         )
 
+    def docs(self, rowids: list[int]) -> dict[int, dict[str, Any]]:
+        """The exported articles of these rows."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        rows = self.conn.execute(
+            f"SELECT rowid, data FROM article_docs WHERE rowid IN ({marks})", rowids
+        )
+        return {r: json.loads(d) for r, d in rows}
+
     def get(self, article_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
         return json.loads(row[0]) if row else None
 
     def has_article(self, article_id: str) -> bool:
@@ -295,19 +336,20 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def iter_articles(self, source: str | None = None) -> Iterator[dict[str, Any]]:
-        sql = "SELECT data FROM articles"
+        sql = "SELECT d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid"
         args: tuple[Any, ...] = ()
         if source:
-            sql += " WHERE source = ?"
+            sql += " WHERE a.source = ?"
             args = (source,)
-        for (data,) in self.conn.execute(sql + " ORDER BY rowid", args):
+        for (data,) in self.conn.execute(sql + " ORDER BY a.rowid", args):
             yield json.loads(data)
 
     def iter_raw(self) -> Iterator[tuple[dict[str, Any], RawPage]]:
         """Every stored article with its raw page, for reprocessing."""
         rows = self.conn.execute(
-            "SELECT a.data, r.url, r.status, r.headers, r.body, r.fetched_at, r.extractor_version "
-            "FROM articles a JOIN raw_pages r ON r.article_id = a.id ORDER BY a.rowid"
+            "SELECT d.data, r.url, r.status, r.headers, r.body, r.fetched_at, r.extractor_version "
+            "FROM articles a JOIN raw_pages r ON r.article_id = a.id "
+            "JOIN article_docs d ON d.rowid = a.rowid ORDER BY a.rowid"
         )
         for data, url, status, headers, body, fetched_at, version in rows:
             raw = RawPage(
@@ -331,7 +373,10 @@ class Store:
     # -- Elasticsearch sync checkpoint --------------------------------------------------------
     def pending_sync(self, limit: int | None = None) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(id, seq, article) for every article changed since Elasticsearch last accepted it."""
-        sql = "SELECT id, seq, data FROM articles WHERE seq > es_seq ORDER BY seq"
+        sql = (
+            "SELECT a.id, a.seq, d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid "
+            "WHERE a.seq > a.es_seq ORDER BY a.seq"
+        )
         if limit:
             sql += f" LIMIT {int(limit)}"
         for aid, seq, data in self.conn.execute(sql).fetchall():
