@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.enrich.vietnamese import fold
+from crawler.enrich.vietnamese import fold, strip_accents_fast
 
 # A word of the original text, with its position.
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -20,7 +20,15 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
     if not words:
         return ""
     wanted = set(query_words)
-    flags = [fold(m.group(0)) in wanted for m in words]
+    # Fold the whole text once; the table fold keeps NFC text's length, so positions align.
+    folded = strip_accents_fast(text).lower()
+    if len(folded) == len(text):
+        flags = []
+        for m in words:
+            w = folded[m.start() : m.end()]
+            flags.append(w in wanted or (w.endswith("y") and fold(w) in wanted))
+    else:
+        flags = [fold(m.group(0)) in wanted for m in words]
     best_start, best = 0, -1
     running = sum(flags[:width])
     best, best_start = running, 0

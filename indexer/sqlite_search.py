@@ -20,6 +20,9 @@ from .store import RELEVANT_TAG, Store, province_tag
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
 # tags (filter tokens: no weight).
 _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0)"
+# Up to this many matches every one is ranked; beyond, only the phrase/title tiers when they fill
+# the page (BM25 over tens of thousands of rows is what makes a search slow).
+_RANK_ALL_UP_TO = 20_000
 
 
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
@@ -91,13 +94,14 @@ class SqliteSearch:
     # -- search ----------------------------------------------------------------------------------
     def search(self, q: Query) -> SearchResult:
         terms = q.terms
+        tags: list[str] = []
         if terms:
-            tags: list[str] = []
             where, args = self._filters(q, relevant_only=False, tags=tags)
             ranked, total, total_all = self._ranked(q, terms, where, args, tags)
         else:
-            where, args = self._filters(q, relevant_only=False)
-            ranked, total, total_all = self._by_date(q, where, args)
+            tags = []
+            where, args = self._filters(q, relevant_only=False, tags=tags)
+            ranked, total, total_all = self._by_date(q, where, args, tags)
         docs = self.store.docs([rowid for rowid, _ in ranked])
         words = all_words(terms)
         dups = self.store.duplicates_of([docs[rowid]["id"] for rowid, _ in ranked])
@@ -129,23 +133,47 @@ class SqliteSearch:
         def with_tags(e: str, t: list[str]) -> str:
             return f"({e}) AND tags : ({' AND '.join(t)})" if t else e
 
-        rows = self._matches(with_tags(expr, shown_tags), where, args, q.sort == "date")
-        hidden = self._hidden_copies({r[0] for r in rows})
-        rows = [r for r in rows if r[0] not in hidden]
+        words = all_words(terms)
+        tiered = (
+            f"({_fts_phrase(words)}) OR (title : ({expr}))"
+            if len(words) > 1
+            else f"title : ({expr})"
+        )
+        rows: list[tuple[int, float, str]] = []
+        total = -1
+        if q.sort == "relevance" and not where:
+            # Relevant-only sets are small; --all over common words may match most articles.
+            total = self._count(with_tags(expr, shown_tags)) if q.include_all else 0
+            if total > _RANK_ALL_UP_TO:
+                # Rows in tier >= 1 (phrase or title match) always outrank the rest: when there
+                # are enough of them for the page, rank only those. (Either match implies the
+                # whole query, so the tier expression alone selects them.)
+                rows = self._matches(with_tags(tiered, shown_tags), [], [], False)
+                hidden = self._hidden_copies({r[0] for r in rows})
+                rows = [r for r in rows if r[0] not in hidden]
+            if len(rows) < q.limit:
+                rows = self._matches(with_tags(expr, shown_tags), [], [], False)
+                hidden = self._hidden_copies({r[0] for r in rows})
+                rows = [r for r in rows if r[0] not in hidden]
+                total = len(rows)
+        else:
+            rows = self._matches(with_tags(expr, shown_tags), where, args, q.sort == "date")
+            hidden = self._hidden_copies({r[0] for r in rows})
+            rows = [r for r in rows if r[0] not in hidden]
+            total = len(rows)
         if q.include_all:
-            total_all = len(rows)
+            total_all = total
         elif where:
             total_all = len(self._matches(with_tags(expr, tags), where, args, False))
         else:
-            everything = with_tags(expr, tags)
-            total_all = self.conn.execute(
-                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (everything,)
-            ).fetchone()[0] - len(self._hidden_copies(None, everything))
+            total_all = self._count(with_tags(expr, tags))
         if not rows:
             return [], 0, total_all
-        words = all_words(terms)
+        one_phrase = len(terms) == 1  # the query is its own phrase: every match is adjacent
         adjacent = (
-            self._rowids(with_tags(_fts_phrase(words), shown_tags)) if len(words) > 1 else None
+            self._rowids(with_tags(_fts_phrase(words), shown_tags))
+            if len(words) > 1 and not one_phrase
+            else None
         )
         in_title = self._rowids(with_tags(f"title : ({expr})", shown_tags))
 
@@ -161,7 +189,14 @@ class SqliteSearch:
             top = heapq.nlargest(q.limit, scored, key=lambda x: (x[1], x[0]))
         else:
             top = heapq.nlargest(q.limit, scored, key=lambda x: (x[0], x[1]))
-        return [(rowid, sc) for sc, _, rowid in top], len(rows), total_all
+        return [(rowid, sc) for sc, _, rowid in top], total, total_all
+
+    def _count(self, match: str) -> int:
+        """Matches of an FTS expression, less copies hidden by their matching original."""
+        n = self.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+        )
+        return n.fetchone()[0] - len(self._hidden_copies(None, match))
 
     def _matches(
         self, match: str, where: list[str], args: list[Any], want_date: bool
@@ -183,7 +218,8 @@ class SqliteSearch:
         """Rows that are copies of a report whose original is among the matches (given as a
         set of rowids, or as an FTS expression checked on the few rows concerned)."""
         pairs = self.conn.execute(
-            "SELECT d.rowid, o.rowid FROM articles d JOIN articles o ON o.id = d.duplicate_of"
+            "SELECT d.rowid, o.rowid FROM articles d JOIN articles o ON o.id = d.duplicate_of "
+            "WHERE d.duplicate_of IS NOT NULL"  # uses the index: copies are few
         ).fetchall()
         if not pairs:
             return set()
@@ -208,20 +244,38 @@ class SqliteSearch:
         }
 
     def _by_date(
-        self, q: Query, where: list[str], args: list[Any]
+        self, q: Query, where: list[str], args: list[Any], tags: list[str]
     ) -> tuple[list[tuple[int, float]], int, int]:
-        base = " AND ".join([*where, "a.duplicate_of IS NULL"])
-        shown = base if q.include_all else base + " AND a.relevant = 1"
+        """Filters without text, newest first. Tag filters (relevance, province) go through the
+        FTS index; the rest are SQL conditions. Copies of a report are not listed."""
+        shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
+        cond = " AND ".join([*where, "a.duplicate_of IS NULL"])
+        if shown_tags:
+            source = (
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
+                "CROSS JOIN articles a ON a.rowid = m.rowid"
+            )
+            shown_args = [f"tags : ({' AND '.join(shown_tags)})", *args]
+        else:
+            source, shown_args = "articles a", list(args)
         rows = self.conn.execute(
-            f"SELECT a.rowid FROM articles a WHERE {shown} ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
-            [*args, q.limit],
+            f"SELECT a.rowid FROM {source} WHERE {cond} ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
+            [*shown_args, q.limit],
         ).fetchall()
         total = self.conn.execute(
-            f"SELECT count(*) FROM articles a WHERE {shown}", args
+            f"SELECT count(*) FROM {source} WHERE {cond}", shown_args
         ).fetchone()[0]
-        total_all = self.conn.execute(
-            f"SELECT count(*) FROM articles a WHERE {base}", args
-        ).fetchone()[0]
+        if q.include_all:
+            total_all = total
+        elif tags:
+            all_args = [f"tags : ({' AND '.join(tags)})", *args]
+            total_all = self.conn.execute(
+                f"SELECT count(*) FROM {source} WHERE {cond}", all_args
+            ).fetchone()[0]
+        else:
+            total_all = self.conn.execute(
+                f"SELECT count(*) FROM articles a WHERE {cond}", args
+            ).fetchone()[0]
         return [(r[0], 0.0) for r in rows], total, total_all
 
     # -- facets ----------------------------------------------------------------------------------

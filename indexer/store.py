@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from crawler.enrich import dedup
 from crawler.enrich.documents import match_key
+from crawler.enrich.provinces import lookup
 from crawler.enrich.vietnamese import fold_fast as fold
 from crawler.items import Article
 
@@ -67,7 +68,11 @@ def province_tag(name: str) -> str:
 
 def _fts_tags(a: Article) -> str:
     tags = [RELEVANT_TAG] if a.relevant else []
-    tags += [province_tag(p) for p in {a.province, a.province_now} if p]
+    units = {a.province, a.province_now}
+    known = lookup(a.province) if a.province else None
+    if known is not None:  # the 2025 unit, even for an article stored without province_now
+        units.add(known.merged_into)
+    tags += sorted(province_tag(p) for p in units if p)
     return " ".join(tags)
 
 
