@@ -136,8 +136,11 @@ def index(db, es_url, rebuild, api_key, username, password, ca_certs) -> None:  
             )
             rep = sync(store, es, rebuild=rebuild)
         except ElasticUnavailable as exc:
-            raise click.ClickException(f"{exc} (the store is untouched)") from None
-    click.echo(f"{rep.accepted} of {rep.sent} article(s) accepted into {rep.index}.")
+            raise click.ClickException(
+                f"{exc} (articles stay pending in the store; the next run sends them)"
+            ) from None
+    for line in rep.lines():
+        click.echo(line)
     for aid, reason in rep.failed[:20]:
         click.echo(f"  failed {aid}: {reason}", err=True)
     if rep.failed:

@@ -225,3 +225,12 @@ def test_demo_serves_crawls_and_searches_offline(tmp_path):
     assert out.count("$ pressnews search") == 6
     assert "Nguyễn Văn Hiếu" in out and "Provinces:" in out
     assert "Traceback" not in result.stderr
+
+
+def test_index_with_elasticsearch_unreachable_is_one_line(db):
+    before = run("export", "--db", db).output
+    result = CliRunner().invoke(cli, ["index", "--db", db, "--es", "http://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach Elasticsearch" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert run("export", "--db", db).output == before
