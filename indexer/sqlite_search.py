@@ -15,7 +15,7 @@ from crawler.enrich.provinces import search_units
 
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from .snippets import make_snippet
-from .store import RELEVANT_TAG, Store, province_tag
+from .store import RELEVANT_TAG, Store, province_tag, year_tag
 
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
 # tags (filter tokens: no weight).
@@ -23,6 +23,8 @@ _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0)"
 # Up to this many matches every one is ranked; beyond, only the phrase/title tiers when they fill
 # the page (BM25 over tens of thousands of rows is what makes a search slow).
 _RANK_ALL_UP_TO = 20_000
+# A date range of up to this many years also becomes year tokens in the FTS match.
+_MAX_YEAR_TAGS = 40
 
 
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
@@ -83,6 +85,11 @@ class SqliteSearch:
                 "OR instr(a.decrees_key, ?) > 0)"
             )
             args += [f"|{key}|", f"|{key}/", f"|{key} "]
+        if tags is not None and (q.date_from or q.date_to):
+            first = int((q.date_from or "1990")[:4])
+            last = int((q.date_to or "2100")[:4])
+            if 0 <= last - first <= _MAX_YEAR_TAGS:  # narrow the FTS match to those years first
+                tags.append("(" + " OR ".join(year_tag(y) for y in range(first, last + 1)) + ")")
         if q.date_from:
             where.append("a.date >= ?")
             args.append(q.date_from)

@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -66,8 +66,14 @@ def province_tag(name: str) -> str:
     return "zp" + fold(name).replace(" ", "")
 
 
+def year_tag(year: int | str) -> str:
+    return f"zy{year}"
+
+
 def _fts_tags(a: Article) -> str:
     tags = [RELEVANT_TAG] if a.relevant else []
+    if a.date and a.date[:4].isdigit():
+        tags.append(year_tag(a.date[:4]))
     units = {a.province, a.province_now}
     known = lookup(a.province) if a.province else None
     if known is not None:  # the 2025 unit, even for an article stored without province_now
@@ -203,6 +209,7 @@ class Store:
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
         if not a.published and not a.event_date:  # the date first seen, not this fetch's
             a.date = (row["first_seen"] if row is not None else a.fetched_at or now_iso())[:10]
+            f = replace(f, tags=_fts_tags(a))  # its year token follows that date
         if row is None or row["duplicate_of"] is None:
             a.duplicate_of = self._find_original(a.id, fp)
         else:
