@@ -348,38 +348,37 @@ class PortalSpider(scrapy.Spider):
         src = self.sources[response.meta["source"]]
         kind, entries = discovery.parse_sitemap(response.body)
         if kind is None:
-            self.crawler.stats.inc_value(f"pressnews/{src.key}/errors/bad_sitemap")
-            self.logger.warning("not a sitemap: %s", response.url)
-            return
-        netloc = urlsplit(src.start_urls[0]).netloc
-        for entry in entries:
-            if not same_site(entry.url, netloc) or not src.allows(entry.url):
-                continue
-            if kind == "sitemapindex":
-                yield self._xml_request(src, entry.url, self.parse_sitemap, "sitemap")
-            elif not discovery.skip_reason(entry.url):
-                req = self._page_request(
-                    src,
-                    entry.url,
-                    nav_depth=MAX_NAV_DEPTH,
-                    priority=PRIO_ARTICLE,
-                    lastmod=entry.lastmod,
-                )
-                if req is not None:
-                    yield req
+            self._bad_listing(src, response, "bad_sitemap")
+        elif kind == "sitemapindex":
+            netloc = urlsplit(src.start_urls[0]).netloc
+            for entry in entries:
+                if same_site(entry.url, netloc) and src.allows(entry.url):
+                    yield self._xml_request(src, entry.url, self.parse_sitemap, "sitemap")
+        else:
+            yield from self._listed_articles(src, [(e.url, e.lastmod) for e in entries])
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         src = self.sources[response.meta["source"]]
         links = discovery.parse_feed(response.body)
         if links is None:
-            self.crawler.stats.inc_value(f"pressnews/{src.key}/errors/bad_feed")
-            self.logger.warning("not a feed: %s", response.url)
-            return
+            self._bad_listing(src, response, "bad_feed")
+        else:
+            yield from self._listed_articles(src, [(urljoin(response.url, u), None) for u in links])
+
+    def _bad_listing(self, src: Source, response: Response, kind: str) -> None:
+        self.crawler.stats.inc_value(f"pressnews/{src.key}/errors/{kind}")
+        self.logger.warning("%s: %s", kind, response.url)
+
+    def _listed_articles(
+        self, src: Source, urls: list[tuple[str, str | None]]
+    ) -> Iterator[Request]:
+        """Requests for the article URLs a sitemap or feed lists (same site, allowed, pages)."""
         netloc = urlsplit(src.start_urls[0]).netloc
-        for link in links:
-            url = urljoin(response.url, link)
+        for url, lastmod in urls:
             if same_site(url, netloc) and src.allows(url) and not discovery.skip_reason(url):
-                req = self._page_request(src, url, nav_depth=MAX_NAV_DEPTH, priority=PRIO_ARTICLE)
+                req = self._page_request(
+                    src, url, nav_depth=MAX_NAV_DEPTH, priority=PRIO_ARTICLE, lastmod=lastmod
+                )
                 if req is not None:
                     yield req
 
