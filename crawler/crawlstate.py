@@ -20,8 +20,11 @@ class KnownPage:
 
 
 class CrawlState:
-    def __init__(self, pages: dict[str, KnownPage]) -> None:
+    def __init__(self, pages: dict[str, KnownPage], complete: bool = False) -> None:
         self.pages = pages
+        # The last run ended normally: what it stored is everything the listings then showed,
+        # so a listing page with nothing new may end the walk through a pager.
+        self.complete = complete
 
     @classmethod
     def load(cls, db_path: str, sources: list[str]) -> CrawlState:
@@ -35,11 +38,15 @@ class CrawlState:
                 f"WHERE source IN ({marks})",
                 sources,
             ).fetchall()
+            last = conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         except sqlite3.Error:
             return cls({})  # an empty or older database: nothing known yet
         finally:
             conn.close()
-        return cls({url: KnownPage(kind, etag, lm, fa) for url, kind, etag, lm, fa in rows})
+        complete = last is not None and last[0] in ("ok", "partial")
+        return cls(
+            {url: KnownPage(kind, etag, lm, fa) for url, kind, etag, lm, fa in rows}, complete
+        )
 
     def get(self, url: str) -> KnownPage | None:
         return self.pages.get(url)

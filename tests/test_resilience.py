@@ -92,6 +92,11 @@ def test_second_crawl_downloads_no_article_again(site_server, crawl, tmp_path):
         if (r.site, r.path_qs) in article_paths and r.status == 200
     ]
     assert downloaded == []
+    # Listing pages with nothing new end the walk through their pagers (postback pages too).
+    assert len(site_server.requests) < len(crawl.requests)
+    posts_then = [r for r in crawl.requests if r.method == "POST"]
+    posts_now = [r for r in site_server.requests if r.method == "POST"]
+    assert len(posts_now) < len(posts_then)
     again = export(db)
     assert sorted(a["id"] for a in again) == sorted(a["id"] for a in crawl.articles)
 

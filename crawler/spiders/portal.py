@@ -281,6 +281,9 @@ class PortalSpider(scrapy.Spider):
         ).hexdigest()
         repeat = signature in self.listing_signatures[src.key]
         self.listing_signatures[src.key].add(signature)
+        stale = not from_article and self._nothing_new(src, links, netloc)
+        if stale:
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/listing_pages_with_nothing_new")
         for link in links:
             if not same_site(link.url, netloc) or not src.allows(link.url):
                 continue
@@ -288,6 +291,8 @@ class PortalSpider(scrapy.Spider):
                 continue
             declared = src.is_declared_article(link.url)
             if link.pagination and not from_article:
+                if stale:  # nothing new on this page: older pages hold nothing new either
+                    continue
                 req = self._page_request(src, link.url, nav_depth=nav_depth, priority=PRIO_PAGER)
             elif declared or (declared is None and _looks_like_article(link)):
                 req = self._page_request(
@@ -304,8 +309,27 @@ class PortalSpider(scrapy.Spider):
             if key not in self.feeds_seen and same_site(feed, netloc):
                 self.feeds_seen.add(key)
                 yield self._xml_request(src, feed, self.parse_feed, "feed")
-        if not from_article and not repeat and isinstance(response, TextResponse):
+        if not from_article and not repeat and not stale and isinstance(response, TextResponse):
             yield from self._postbacks(src, response, tree, url, nav_depth)
+
+    def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
+        """Incremental runs after a completed one: a listing page whose every link is a stored
+        article or a page already requested in this run has nothing new behind its pager."""
+        if self.state is None or not self.state.complete:
+            return False
+        for link in links:
+            if link.pagination or not same_site(link.url, netloc):
+                continue
+            if discovery.skip_reason(link.url) or is_copy_url(link.url):
+                continue
+            url = clean_url(link.url)
+            known = self.state.get(url)
+            if known is not None and known.kind == "article":
+                continue
+            if canonical_article_url(url) in self.requested[src.key]:
+                continue
+            return False
+        return True
 
     def _postbacks(
         self, src: Source, response: TextResponse, tree: Any, url: str, nav_depth: int
