@@ -58,8 +58,10 @@ MIGRATIONS: list[str] = [
     );
     -- tags: filter tokens (zrel: judged relevant; zp<province>: province and 2025 unit),
     -- weighted 0 in ranking, so common filters are part of the full-text match.
+    -- pairs: adjacent-syllable bigrams of title and body ("phatngon"), weighted 0: the
+    -- "words adjacent" ranking tier without phrase scans over very common syllables.
     CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, body, extra, tags,
+        title, body, extra, tags, pairs,
         tokenize = 'unicode61 remove_diacritics 0'
     );
     CREATE TABLE dedup_bands (

@@ -15,11 +15,11 @@ from crawler.enrich.provinces import search_units
 
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from .snippets import make_snippet
-from .store import RELEVANT_TAG, Store, province_tag, year_tag
+from .store import RELEVANT_TAG, Store, bigrams, province_tag, year_tag
 
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
-# tags (filter tokens: no weight).
-_BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0)"
+# tags (filter tokens) and pairs (adjacent-word bigrams) with no weight.
+_BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0, 0.0)"
 # Up to this many matches every one is ranked; beyond, only the phrase/title tiers when they fill
 # the page (BM25 over tens of thousands of rows is what makes a search slow).
 _RANK_ALL_UP_TO = 20_000
@@ -30,6 +30,11 @@ _MAX_YEAR_TAGS = 40
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
     # Folded words are \w-only, so quoting them is always valid FTS5 syntax.
     return '"' + " ".join(words) + '"'
+
+
+def adjacency_expression(words: list[str]) -> str:
+    """Every adjacent pair of the query's words present: the bigram tokens of the pairs column."""
+    return "pairs : (" + " AND ".join(bigrams(words)) + ")"
 
 
 def match_expression(terms: list[Term]) -> str:
@@ -141,11 +146,8 @@ class SqliteSearch:
             return f"({e}) AND tags : ({' AND '.join(t)})" if t else e
 
         words = all_words(terms)
-        tiered = (
-            f"({_fts_phrase(words)}) OR (title : ({expr}))"
-            if len(words) > 1
-            else f"title : ({expr})"
-        )
+        adjacency = adjacency_expression(words) if len(words) > 1 else None
+        tiered = f"({adjacency}) OR (title : ({expr}))" if adjacency else f"title : ({expr})"
         rows: list[tuple[int, float, str]] = []
         total = -1
         if q.sort == "relevance" and not where:
@@ -178,7 +180,7 @@ class SqliteSearch:
             return [], 0, total_all
         one_phrase = len(terms) == 1  # the query is its own phrase: every match is adjacent
         adjacent = (
-            self._rowids(with_tags(_fts_phrase(words), shown_tags))
+            self._rowids(with_tags(adjacency, shown_tags))
             if len(words) > 1 and not one_phrase
             else None
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -66,6 +67,18 @@ def province_tag(name: str) -> str:
     return "zp" + fold(name).replace(" ", "")
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def bigrams(folded_words: list[str]) -> list[str]:
+    """Adjacent-word tokens of folded text: ["phat", "ngon", "bao"] -> ["phatngon", "ngonbao"]."""
+    return [a + b for a, b in zip(folded_words, folded_words[1:], strict=False)]
+
+
+def _pairs(title_folded: str, body_folded: str) -> str:
+    return " ".join(bigrams(_WORDS.findall(title_folded)) + bigrams(_WORDS.findall(body_folded)))
+
+
 def year_tag(year: int | str) -> str:
     return f"zy{year}"
 
@@ -103,17 +116,20 @@ class IndexFields:
     body_folded: str
     extra_folded: str
     tags: str
+    pairs: str
     speakers_key: str
     decrees_key: str
 
 
 def index_fields(a: Article) -> IndexFields:
+    title_folded, body_folded = fold(a.title), fold(a.body)
     return IndexFields(
         fingerprint=dedup.fingerprint(a.title, a.body),
-        title_folded=fold(a.title),
-        body_folded=fold(a.body),
+        title_folded=title_folded,
+        body_folded=body_folded,
         extra_folded=_fts_extra(a),
         tags=_fts_tags(a),
+        pairs=_pairs(title_folded, body_folded),
         speakers_key=speakers_key([s.name for s in a.speakers]),
         decrees_key=decrees_key(a.decrees),
     )
@@ -143,6 +159,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: FTS segment merges stay in memory
             migrate(conn)
         except SchemaTooNew as exc:
             raise StoreError(str(exc)) from exc
@@ -278,8 +295,8 @@ class Store:
             self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (a.id,))
             outcome = "updated"
         self.conn.execute(
-            "INSERT INTO articles_fts(rowid, title, body, extra, tags) VALUES (?, ?, ?, ?, ?)",
-            (rowid, f.title_folded, f.body_folded, f.extra_folded, f.tags),
+            "INSERT INTO articles_fts(rowid, title, body, extra, tags, pairs) VALUES (?, ?, ?, ?, ?, ?)",
+            (rowid, f.title_folded, f.body_folded, f.extra_folded, f.tags, f.pairs),
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",
