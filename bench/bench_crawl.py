@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synth import write_site  # noqa: E402
+from crawler.pipelines import default_workers  # noqa: E402
 
 BARE_SPIDER = r"""
 import json, sys, scrapy
@@ -101,7 +102,10 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument(
-        "--workers", type=int, default=None, help="PRESSNEWS_WORKERS (default: cores - 1)"
+        "--workers",
+        type=int,
+        default=None,
+        help="extraction workers (default: cores - 1, as pressnews crawl)",
     )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="pressnews-bench-"))
@@ -127,16 +131,16 @@ def main() -> None:
         sources.write_text(
             f'[sources.bench]\nname = "Bench"\nstart_urls = ["{base}"]\nmax_pages = 100000\n'
         )
-        mine = {
-            **common,
-            **({"PRESSNEWS_WORKERS": args.workers} if args.workers is not None else {}),
-        }
+        workers = default_workers() if args.workers is None else args.workers  # as pressnews crawl
+        mine = {**common, "PRESSNEWS_WORKERS": workers}
         ours = run(PRESSNEWS, str(tmp / "bench.db"), str(sources), json.dumps(mine))
     finally:
         server.terminate()
     bare_rate = bare["pages"] / bare["seconds"]
     our_rate = ours["pages"] / ours["seconds"]
-    print(f"site: {args.articles} articles, concurrency {args.concurrency}, 127.0.0.1")
+    print(
+        f"site: {args.articles} articles, concurrency {args.concurrency}, {workers} worker(s), 127.0.0.1"
+    )
     print(
         f"bare Scrapy : {bare['pages']:>6} pages in {bare['seconds']:.1f} s = {bare_rate:7.1f} pages/s"
     )
