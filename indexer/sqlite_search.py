@@ -151,6 +151,7 @@ class SqliteSearch:
         def with_tags(e: str, t: list[str]) -> str:
             return f"({e}) AND tags : ({' AND '.join(t)})" if t else e
 
+        pairs = self._copy_pairs()
         words = all_words(terms)
         adjacency = adjacency_expression(words) if len(words) > 1 else None
         tiered = f"({adjacency}) OR (title : ({expr}))" if adjacency else f"title : ({expr})"
@@ -158,30 +159,24 @@ class SqliteSearch:
         total = -1
         if q.sort == "relevance" and not where:
             # Relevant-only sets are small; --all over common words may match most articles.
-            total = self._count(with_tags(expr, shown_tags)) if q.include_all else 0
+            total = self._count(with_tags(expr, shown_tags), pairs) if q.include_all else 0
             if total > _RANK_ALL_UP_TO:
-                # Rows in tier >= 1 (phrase or title match) always outrank the rest: when there
-                # are enough of them for the page, rank only those. (Either match implies the
-                # whole query, so the tier expression alone selects them.)
-                rows = self._matches(with_tags(tiered, shown_tags), [], [], False)
-                hidden = self._hidden_copies({r[0] for r in rows})
-                rows = [r for r in rows if r[0] not in hidden]
+                # Rows in tier >= 1 (adjacency or title match) always outrank the rest: when
+                # there are enough of them for the page, rank only those. (Either match implies
+                # the whole query, so the tier expression alone selects them.)
+                rows = self._visible(with_tags(tiered, shown_tags), [], [], False, pairs)
             if len(rows) < q.limit:
-                rows = self._matches(with_tags(expr, shown_tags), [], [], False)
-                hidden = self._hidden_copies({r[0] for r in rows})
-                rows = [r for r in rows if r[0] not in hidden]
+                rows = self._visible(with_tags(expr, shown_tags), [], [], False, pairs)
                 total = len(rows)
         else:
-            rows = self._matches(with_tags(expr, shown_tags), where, args, q.sort == "date")
-            hidden = self._hidden_copies({r[0] for r in rows})
-            rows = [r for r in rows if r[0] not in hidden]
+            rows = self._visible(with_tags(expr, shown_tags), where, args, q.sort == "date", pairs)
             total = len(rows)
         if q.include_all:
             total_all = total
         elif where:
             total_all = len(self._matches(with_tags(expr, tags), where, args, False))
         else:
-            total_all = self._count(with_tags(expr, tags))
+            total_all = self._count(with_tags(expr, tags), pairs)
         if not rows:
             return [], 0, total_all
         one_phrase = len(terms) == 1  # the query is its own phrase: every match is adjacent
@@ -206,12 +201,25 @@ class SqliteSearch:
             top = heapq.nlargest(q.limit, scored, key=lambda x: (x[0], x[1]))
         return [(rowid, sc) for sc, _, rowid in top], total, total_all
 
-    def _count(self, match: str) -> int:
+    def _count(self, match: str, pairs: list[tuple[int, int]]) -> int:
         """Matches of an FTS expression, less copies hidden by their matching original."""
         n = self.conn.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
         )
-        return n.fetchone()[0] - len(self._hidden_copies(None, match))
+        return n.fetchone()[0] - len(self._hidden_copies(pairs, None, match))
+
+    def _visible(
+        self,
+        match: str,
+        where: list[str],
+        args: list[Any],
+        want_date: bool,
+        pairs: list[tuple[int, int]],
+    ) -> list[tuple[int, float, str]]:
+        """`_matches`, less copies of a report whose original is among them."""
+        rows = self._matches(match, where, args, want_date)
+        hidden = self._hidden_copies(pairs, {r[0] for r in rows})
+        return [r for r in rows if r[0] not in hidden]
 
     def _matches(
         self, match: str, where: list[str], args: list[Any], want_date: bool
@@ -229,13 +237,18 @@ class SqliteSearch:
             [match, *args],
         ).fetchall()
 
-    def _hidden_copies(self, matched: set[int] | None, match: str | None = None) -> set[int]:
-        """Rows that are copies of a report whose original is among the matches (given as a
-        set of rowids, or as an FTS expression checked on the few rows concerned)."""
-        pairs = self.conn.execute(
+    def _copy_pairs(self) -> list[tuple[int, int]]:
+        """(copy rowid, original rowid) of every stored copy of a report; read once a search."""
+        return self.conn.execute(
             "SELECT d.rowid, o.rowid FROM articles d JOIN articles o ON o.id = d.duplicate_of "
             "WHERE d.duplicate_of IS NOT NULL"  # uses the index: copies are few
         ).fetchall()
+
+    def _hidden_copies(
+        self, pairs: list[tuple[int, int]], matched: set[int] | None, match: str | None = None
+    ) -> set[int]:
+        """Rows that are copies of a report whose original is among the matches (given as a
+        set of rowids, or as an FTS expression checked on the few rows concerned)."""
         if not pairs:
             return set()
         if matched is None:
