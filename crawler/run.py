@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.sources import Source, load_sources
+from crawler.sources import select_sources
 from indexer.runs import source_stats
 
 
@@ -72,18 +72,6 @@ class CrawlReport:
             for s in self.sources
             if s.failed or (self.finish_reason != "finished" and s.pages == 0)
         ]
-
-
-def select_sources(sources_file: str | None, keys: list[str]) -> dict[str, Source]:
-    from crawler.sources import SourcesError
-
-    all_sources = load_sources(sources_file)
-    unknown = [k for k in keys if k not in all_sources]
-    if unknown:
-        raise SourcesError(
-            f"unknown source key(s): {', '.join(unknown)} (known: {', '.join(all_sources)})"
-        )
-    return {k: v for k, v in all_sources.items() if not keys or k in keys}
 
 
 def crawl_settings(

@@ -83,6 +83,17 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     return parse_sources(raw, str(p))
 
 
+def select_sources(path: str | Path | None, keys: list[str]) -> dict[str, Source]:
+    """The sources named by `keys` (all when empty) from a sources file; unknown keys are an error."""
+    all_sources = load_sources(path)
+    unknown = [k for k in keys if k not in all_sources]
+    if unknown:
+        raise SourcesError(
+            f"unknown source key(s): {', '.join(unknown)} (known: {', '.join(all_sources)})"
+        )
+    return {k: v for k, v in all_sources.items() if not keys or k in keys}
+
+
 def parse_sources(raw: dict[str, Any], where: str = "<sources>") -> dict[str, Source]:
     table = raw.get("sources")
     if not isinstance(table, dict) or not table:

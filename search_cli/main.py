@@ -344,7 +344,7 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def sources(db: str | None, sources_file: str | None, as_json: bool) -> None:
     """Each source's health: last success, articles in 30 days, error rate, warning flags."""
-    from crawler.run import select_sources
+    from crawler.sources import select_sources
     from indexer.runs import source_health
 
     try:

@@ -52,3 +52,17 @@ def test_default_registry_is_valid():
     sources = load_sources()
     assert len(sources) >= 10
     assert all(s.start_urls for s in sources.values())
+
+
+def test_select_sources_by_key(tmp_path):
+    from crawler.sources import select_sources
+
+    path = write(
+        tmp_path,
+        '[sources.a]\nname = "A"\nstart_urls = ["https://a.vn/"]\n'
+        '[sources.b]\nname = "B"\nstart_urls = ["https://b.vn/"]\n',
+    )
+    assert list(select_sources(path, [])) == ["a", "b"]
+    assert list(select_sources(path, ["b"])) == ["b"]
+    with pytest.raises(SourcesError, match=r"unknown source key\(s\): c \(known: a, b\)"):
+        select_sources(path, ["c"])

@@ -27,7 +27,7 @@ from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
 from crawler.items import PageItem
-from crawler.sources import Source, load_sources
+from crawler.sources import Source, select_sources
 from crawler.urls import (
     canonical_article_url,
     clean_url,
@@ -88,11 +88,7 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     def _configure(self, settings: Any) -> None:
-        all_sources = load_sources(self.sources_file)
-        unknown = [k for k in self.only if k not in all_sources]
-        if unknown:
-            raise ValueError(f"unknown source key(s): {', '.join(unknown)}")
-        self.sources = {k: v for k, v in all_sources.items() if not self.only or k in self.only}
+        self.sources = select_sources(self.sources_file, self.only)
         db = settings.get("PRESSNEWS_DB")
         self.state = CrawlState.load(db, list(self.sources)) if db and not self.full else None
 
