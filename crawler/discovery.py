@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from .enrich.vietnamese import fold, squeeze
+from .enrich.vietnamese import squeeze
 from .extract.html import parse_html  # noqa: F401  (the one HTML parser; re-exported)
 
 # Documents linked from articles: recorded as attachments, never fetched as pages.
@@ -169,10 +169,6 @@ def skip_reason(url: str) -> str | None:
     if _USELESS_PATH.search(url):
         return "not news"
     return None
-
-
-def link_text_key(text: str) -> str:
-    return fold(text)
 
 
 def sitemaps_from_robots(robots_txt: str, robots_url: str) -> list[str]:
