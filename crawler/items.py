@@ -7,7 +7,7 @@ what `pressnews export` writes, one JSON object per line (see CONTRACT.md).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -82,15 +82,6 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Article:
-        known = {f.name for f in fields(cls)}
-        kw = {k: v for k, v in data.items() if k in known}
-        kw["speakers"] = [Speaker(**s) for s in kw.get("speakers") or []]
-        kw["images"] = [Image(**i) for i in kw.get("images") or []]
-        kw["attachments"] = [Attachment(**a) for a in kw.get("attachments") or []]
-        return cls(**kw)
 
 
 def pick_date(published: str | None, event_date: str | None, first_seen: str) -> str:

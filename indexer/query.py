@@ -29,10 +29,6 @@ _INNER_PUNCT = re.compile(r"\w[^\w\s]+\w")
 class Term:
     words: tuple[str, ...]  # folded words; more than one means "in this order, adjacent"
 
-    @property
-    def is_phrase(self) -> bool:
-        return len(self.words) > 1
-
 
 def parse_text(text: str) -> list[Term]:
     """Split a user query into folded terms: words, "phrases" and punctuated tokens as phrases."""

@@ -355,12 +355,6 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def has_article(self, article_id: str) -> bool:
-        return (
-            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-            is not None
-        )
-
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
