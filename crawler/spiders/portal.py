@@ -247,8 +247,7 @@ class PortalSpider(scrapy.Spider):
             not same_site(target, urlsplit(url).netloc)
             or is_home(target)
             or not names_same_item(target, own)
-            or clean_url(declared) in self.listing_urls
-            or clean_url(declared) in {clean_url(u) for u in src.start_urls}
+            or clean_url(declared) in self.listing_urls  # start pages included
         ):
             return own
         title = "".join(tree.xpath("normalize-space(//title)"))[:200]
