@@ -215,7 +215,7 @@ class PortalSpider(scrapy.Spider):
         yield from self._follow(src, response, tree, url, nav_depth, from_article=article)
 
     def _item(self, src: Source, response: Response, tree: Any, text: str, url: str) -> PageItem:
-        canonical = self._choose_canonical(src, tree, url)
+        canonical = self._choose_canonical(tree, url)
         headers = {
             k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
             for k, v in response.headers.items()
@@ -235,7 +235,7 @@ class PortalSpider(scrapy.Spider):
             seen_urls=[*response.meta.get("redirect_urls", []), response.url],
         )
 
-    def _choose_canonical(self, src: Source, tree: Any, url: str) -> str:
+    def _choose_canonical(self, tree: Any, url: str) -> str:
         own = canonical_article_url(url)
         declared = discovery.canonical_link(tree, url)
         if not declared:
