@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synth import write_site  # noqa: E402
-from crawler.pipelines import default_workers  # noqa: E402
+from crawler.store_pipelines import default_workers  # noqa: E402
 
 BARE_SPIDER = r"""
 import json, sys, scrapy
@@ -53,7 +53,7 @@ print(json.dumps({"pages": s.get("response_received_count", 0), "seconds": s.get
 
 PRESSNEWS = r"""
 import json, sys
-from crawler.run import run_crawl
+from crawler.crawl_runner import run_crawl
 
 if __name__ == "__main__":  # extraction workers are spawned: they re-import this module
     report = run_crawl(sys.argv[1], sys.argv[2], [], json.loads(sys.argv[3]))

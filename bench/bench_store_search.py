@@ -24,11 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synth import PROVINCES, article, write_site  # noqa: E402
-from crawler.items import Article, Speaker  # noqa: E402
-from crawler.process import process_page  # noqa: E402
+from crawler.article_from_page import process_page  # noqa: E402
+from indexer.fts import index_fields  # noqa: E402
+from indexer.model import Article, Speaker  # noqa: E402
 from indexer.query import Query  # noqa: E402
 from indexer.sqlite_search import SqliteSearch  # noqa: E402
-from indexer.store import Store, index_fields  # noqa: E402
+from indexer.store import Store  # noqa: E402
 
 QUERIES = [
     Query(text="phát ngôn"),

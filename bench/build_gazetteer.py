@@ -1,4 +1,4 @@
-"""Regenerate crawler/enrich/data/provinces.json from ../shared/reference/vn_provinces.json.
+"""Regenerate vnlang/data/provinces.json from ../shared/reference/vn_provinces.json.
 
     .venv/bin/python bench/build_gazetteer.py [--reference PATH] [--out PATH]
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REF = ROOT.parent / "shared" / "reference" / "vn_provinces.json"
-DEFAULT_OUT = ROOT / "crawler" / "enrich" / "data" / "provinces.json"
+DEFAULT_OUT = ROOT / "vnlang" / "data" / "provinces.json"
 
 # Spellings seen in the wild that the reference lacks (tone placement, abbreviations, typos).
 EXTRA_VARIANTS: dict[str, list[str]] = {

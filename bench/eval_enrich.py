@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.enrich.pipeline import enrich  # noqa: E402
-from crawler.enrich.vietnamese import fold  # noqa: E402
-from crawler.items import Enrichment, Extracted, Image  # noqa: E402
+from crawler.enrich.enrich_article import enrich  # noqa: E402
+from indexer.model import Enrichment, Extracted, Image  # noqa: E402
+from vnlang.text import fold  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "articles.jsonl"
 SEEDS = ROOT.parent / "shared" / "seeds"

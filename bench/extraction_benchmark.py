@@ -35,10 +35,10 @@ sys.path.insert(0, str(REPO))
 
 import trafilatura  # noqa: E402
 
-from crawler.enrich.vietnamese import squeeze  # noqa: E402
 from crawler.extract.decode import decode_html  # noqa: E402
 from crawler.extract.page import extract, is_article  # noqa: E402
 from crawler.extract.text import parse_html  # noqa: E402
+from vnlang.text import squeeze  # noqa: E402
 
 DATA = REPO.parent / "shared" / "benchmarks" / "article-extraction-benchmark"
 SITES = REPO / "search_cli" / "demo" / "sites"

@@ -13,7 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from .enrich.vietnamese import squeeze
+from vnlang.text import squeeze
+
 from .extract.html import parse_html  # noqa: F401  (the one HTML parser; re-exported)
 
 # Documents linked from articles: recorded as attachments, never fetched as pages.

@@ -34,8 +34,8 @@ LOG_LEVEL = "INFO"
 COOKIES_DEBUG = False
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ProcessPipeline": 300,
-    "crawler.pipelines.StorePipeline": 800,
+    "crawler.store_pipelines.ProcessPipeline": 300,
+    "crawler.store_pipelines.StorePipeline": 800,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
@@ -57,5 +57,5 @@ PRESSNEWS_SOURCE_KEYS = None
 PRESSNEWS_FULL = False
 PRESSNEWS_PROGRESS = False
 # Extraction worker processes (spawned). 0: in-process. `pressnews crawl` uses cores - 1 (max 4);
-# a script calling crawler.run.run_crawl with workers must guard its code with __main__.
+# a script calling crawler.crawl_runner.run_crawl with workers must guard its code with __main__.
 PRESSNEWS_WORKERS = 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, Protocol
 
-from crawler.enrich.vietnamese import fold
+from vnlang.text import fold
 
 SortOrder = Literal["relevance", "date"]
 

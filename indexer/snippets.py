@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.enrich.vietnamese import fold, strip_accents_fast
+from vnlang.text import fold, strip_accents_fast
 
 # A word of the original text, with its position.
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from crawler.enrich.documents import match_key
-from crawler.enrich.provinces import search_units
+from vnlang.gazetteer import search_units
+from vnlang.legaldocs import match_key
 
+from .fts import RELEVANT_TAG, bigrams, province_tag, year_tag
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from .snippets import make_snippet
-from .store import RELEVANT_TAG, Store, bigrams, province_tag, year_tag
+from .store import Store
 
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
 # tags (filter tokens) and pairs (adjacent-word bigrams) with no weight.

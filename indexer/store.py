@@ -3,14 +3,13 @@
 Articles are upserted by their stable id, so a re-crawl updates rather than duplicates. Every
 change bumps a sequence number that the Elasticsearch sync uses as its checkpoint. The raw page
 is kept (zlib-compressed) with the extractor version, so `pressnews reprocess` can re-extract
-without fetching. The FTS5 index holds folded text (see `crawler.enrich.vietnamese.fold`).
+without fetching. The FTS5 index holds folded text (see `vnlang.text.fold`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -20,12 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from crawler.enrich import dedup
-from crawler.enrich.documents import match_key
-from crawler.enrich.provinces import lookup
-from crawler.enrich.vietnamese import fold_fast as fold
-from crawler.items import Article
+from vnlang import fingerprint as dedup
 
+from .fts import IndexFields, fts_tags, index_fields
+from .model import Article
 from .schema import SchemaTooNew, migrate
 
 UpsertOutcome = Literal["new", "updated", "unchanged"]
@@ -49,90 +46,9 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def speakers_key(names: list[str]) -> str:
-    """`| nguyen van hieu | le thi thu hang |`: consecutive-word matching is a substring test."""
-    return "|" + "|".join(f" {fold(n)} " for n in names) + "|" if names else ""
-
-
-def decrees_key(decrees: list[str]) -> str:
-    keys = [k for k in (match_key(d) for d in decrees) if k]
-    return "|" + "|".join(keys) + "|" if keys else ""
-
-
-RELEVANT_TAG = "zrel"
-
-
-def province_tag(name: str) -> str:
-    """The FTS token of a province: `zp` + its folded name without spaces (`zphanam`)."""
-    return "zp" + fold(name).replace(" ", "")
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def bigrams(folded_words: list[str]) -> list[str]:
-    """Adjacent-word tokens of folded text: ["phat", "ngon", "bao"] -> ["phatngon", "ngonbao"]."""
-    return [a + b for a, b in zip(folded_words, folded_words[1:], strict=False)]
-
-
-def _pairs(title_folded: str, body_folded: str) -> str:
-    return " ".join(bigrams(_WORDS.findall(title_folded)) + bigrams(_WORDS.findall(body_folded)))
-
-
-def year_tag(year: int | str) -> str:
-    return f"zy{year}"
-
-
-def _fts_tags(a: Article) -> str:
-    tags = [RELEVANT_TAG] if a.relevant else []
-    if a.date and a.date[:4].isdigit():
-        tags.append(year_tag(a.date[:4]))
-    units = {a.province, a.province_now}
-    known = lookup(a.province) if a.province else None
-    if known is not None:  # the 2025 unit, even for an article stored without province_now
-        units.add(known.merged_into)
-    tags += sorted(province_tag(p) for p in units if p)
-    return " ".join(tags)
-
-
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _fts_extra(a: Article) -> str:
-    parts = [s.name + " " + s.role for s in a.speakers]
-    parts += a.decrees + a.topics + [a.province or "", a.province_now or ""]
-    return fold(" ".join(parts))
-
-
-@dataclass(frozen=True)
-class IndexFields:
-    """What the store derives from an article for indexing: pure, so a crawl's worker process
-    computes it beside the article and the store's writer only writes."""
-
-    fingerprint: int
-    title_folded: str
-    body_folded: str
-    extra_folded: str
-    tags: str
-    pairs: str
-    speakers_key: str
-    decrees_key: str
-
-
-def index_fields(a: Article) -> IndexFields:
-    title_folded, body_folded = fold(a.title), fold(a.body)
-    return IndexFields(
-        fingerprint=dedup.fingerprint(a.title, a.body),
-        title_folded=title_folded,
-        body_folded=body_folded,
-        extra_folded=_fts_extra(a),
-        tags=_fts_tags(a),
-        pairs=_pairs(title_folded, body_folded),
-        speakers_key=speakers_key([s.name for s in a.speakers]),
-        decrees_key=decrees_key(a.decrees),
-    )
 
 
 class Store:
@@ -226,7 +142,7 @@ class Store:
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
         if not a.published and not a.event_date:  # the date first seen, not this fetch's
             a.date = (row["first_seen"] if row is not None else a.fetched_at or now_iso())[:10]
-            f = replace(f, tags=_fts_tags(a))  # its year token follows that date
+            f = replace(f, tags=fts_tags(a))  # its year token follows that date
         if row is None or row["duplicate_of"] is None:
             a.duplicate_of = self._find_original(a.id, fp)
         else:

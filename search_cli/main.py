@@ -116,8 +116,8 @@ def crawl(
 
     Exits 1 when a source failed entirely (nothing fetched), so cron and systemd report it.
     """
-    from crawler.pipelines import default_workers
-    from crawler.run import CrawlLocked, run_crawl
+    from crawler.crawl_runner import CrawlLocked, run_crawl
+    from crawler.store_pipelines import default_workers
 
     path = resolve_db(db)
     with open_store(path):
@@ -298,7 +298,7 @@ def _backend(name: str, store: Store, es_url: str | None) -> Any:
 @db_option
 def reprocess(db: str | None) -> None:
     """Re-run extraction and enrichment over the stored raw pages, without fetching."""
-    from indexer.reprocess import reprocess as run
+    from crawler.reprocess import reprocess as run
 
     with open_store(db, must_exist=True) as store:
         rep = run(store, progress=lambda n: click.echo(f"  … {n} articles", err=True))
@@ -316,7 +316,7 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
     """List recent crawl runs with per-source pages, articles and errors."""
     from dataclasses import asdict
 
-    from indexer.runs import list_runs
+    from crawler.bookkeeping import list_runs
 
     with open_store(db, must_exist=True) as store:
         rows = list_runs(store, limit)
@@ -344,8 +344,8 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def sources(db: str | None, sources_file: str | None, as_json: bool) -> None:
     """Each source's health: last success, articles in 30 days, error rate, warning flags."""
+    from crawler.bookkeeping import source_health
     from crawler.sources import select_sources
-    from indexer.runs import source_health
 
     try:
         chosen = select_sources(sources_file, [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CLEAN_SITES, Crawl
 
-from crawler.enrich.vietnamese import fold
+from vnlang.text import fold
 
 
 def by_url(crawl: Crawl, site: str) -> dict[str, dict]:

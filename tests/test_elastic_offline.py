@@ -26,13 +26,13 @@ from typing import Any
 
 import pytest
 
-from crawler.enrich.vietnamese import fold
-from crawler.items import Article, Speaker
 from indexer.elastic import kibana as kb
 from indexer.elastic import mapping as m
 from indexer.elastic.client import ElasticUnavailable, connect
 from indexer.elastic.search import TIER, score_from_es
 from indexer.elastic.sync import SyncReport, bulk_actions, sync, to_document
+from indexer.model import Article, Speaker
+from vnlang.text import fold
 
 
 # -- loopback stand-ins -----------------------------------------------------------------------------

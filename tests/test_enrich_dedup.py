@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.dedup import band_keys, fingerprint, hamming, near_duplicate
+from vnlang.fingerprint import band_keys, fingerprint, hamming, near_duplicate
 
 EVAL = Path(__file__).parent / "eval" / "articles.jsonl"
 ROWS = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.enrich.documents import extract_documents, match_key
+from crawler.enrich.documents import extract_documents
+from vnlang.legaldocs import match_key
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_match_key_empty(query: str) -> None:
 
 
 def matches(doc: str, query: str) -> bool:
-    """The search rule documented in crawler.enrich.documents."""
+    """The search rule documented in vnlang.legaldocs."""
     d, q = match_key(doc), match_key(query)
     assert d is not None and q is not None
     return d == q or d.startswith(q + "/") or d.startswith(q + " ")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from crawler.enrich.pipeline import enrich
-from crawler.items import Extracted, Image, Speaker
+from crawler.enrich.enrich_article import enrich
+from indexer.model import Extracted, Image, Speaker
 
 BODY = (
     "Chiều ngày 23/9/2022, Sở Thông tin và Truyền thông tỉnh Hà Nam tổ chức hội nghị tập huấn "

@@ -8,14 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.provinces import (
-    DATA,
-    all_provinces,
-    detect_province,
-    lookup,
-    province_at,
-    search_units,
-)
+from crawler.enrich.provinces import detect_province
+from vnlang.gazetteer import DATA, all_provinces, lookup, province_at, search_units
 
 SHARED = Path(__file__).parents[1].parent / "shared"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.vietnamese import fold
 from crawler.extract.decode import decode_html
 from crawler.extract.page import extract, is_article
+from vnlang.text import fold
 
 try:
     from search_cli.demo.server import (

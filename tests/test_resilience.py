@@ -23,8 +23,8 @@ from conftest import (
     write_sources,
 )
 
+from crawler.crawl_runner import CrawlLocked, crawl_lock
 from crawler.middlewares import forbidden_reason
-from crawler.run import CrawlLocked, crawl_lock
 
 
 def paths_of(articles, base):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.items import Article
-from indexer.runs import finish_run, list_runs, source_health, start_run
+from crawler.bookkeeping import finish_run, list_runs, source_health, start_run
+from indexer.model import Article
 from indexer.store import Store
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from crawler.items import Article, Speaker
+from indexer.model import Article, Speaker
 from indexer.query import Query, QueryError, SearchResult
 from indexer.store import Store
 

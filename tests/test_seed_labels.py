@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.enrich.pipeline import enrich
-from crawler.items import Extracted
+from crawler.enrich.enrich_article import enrich
+from indexer.model import Extracted
 
 SHARED = Path(__file__).parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"

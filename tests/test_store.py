@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from crawler.items import Article, Speaker
+from indexer.model import Article, Speaker
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import RawPage, Store, StoreError
 

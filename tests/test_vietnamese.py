@@ -1,6 +1,6 @@
 import sqlite3
 
-from crawler.enrich.vietnamese import fold, nfc, strip_accents
+from vnlang.text import fold, nfc, strip_accents
 
 
 def test_fold_accents_d_and_case():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.enrich.vietnamese import fold_words
+from vnlang.text import fold_words
 
 # Topic (the CONTRACT vocabulary) -> folded phrases that name it.
 _TOPICS: dict[str, tuple[str, ...]] = {

@@ -20,9 +20,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from crawler.enrich.provinces import all_provinces, lookup
-from crawler.enrich.vietnamese import fold_fast, squeeze
-from crawler.items import Speaker
+from indexer.model import Speaker
+from vnlang.gazetteer import all_provinces, lookup
+from vnlang.text import fold_fast, squeeze
 
 # Upper- and lower-case letters of Vietnamese (Latin with diacritics), for name patterns.
 _UP = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper())

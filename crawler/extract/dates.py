@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from lxml.html import HtmlElement
 
-from crawler.enrich.vietnamese import nfc
 from crawler.extract.html import (
     attr_match,
     block_lines,
@@ -29,6 +28,7 @@ from crawler.extract.html import (
     parse_html,
     title_anchor,
 )
+from vnlang.text import nfc
 
 # ISO dates and datetimes (meta values, JSON-LD, <time datetime>): 2021-04-08T03:02:00.000+07:00.
 _ISO = re.compile(

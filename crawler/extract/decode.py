@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from crawler.enrich.vietnamese import nfc
+from vnlang.text import nfc
 
 # charset=... in a Content-Type value (header or meta http-equiv content).
 _CHARSET_PARAM = re.compile(rb"""charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.I)

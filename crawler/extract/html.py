@@ -15,7 +15,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, fromstring
 
-from crawler.enrich.vietnamese import fold, squeeze
+from vnlang.text import fold, squeeze
 
 
 def _words(text: str) -> frozenset[str]:

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.enrich.vietnamese import fold, nfc, squeeze
 from crawler.extract.html import own_text, title_anchor
+from vnlang.text import fold, nfc, squeeze
 
 # Separators between a headline and the site name in <title>/og:title.
 _TITLE_SEP = re.compile(r"\s+[-|–—»«>/]\s+|\s+::\s+|\s*\|\s*")

@@ -16,7 +16,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.enrich.vietnamese import fold, nfc, squeeze
 from crawler.extract.captions import image_captions
 from crawler.extract.dates import find_published, header_zone, jsonld_objects
 from crawler.extract.html import (
@@ -33,7 +32,8 @@ from crawler.extract.text import byline_names, extract_body, preclean
 from crawler.extract.verdict import _DOC_LINK
 from crawler.extract.verdict import ArticleVerdict as ArticleVerdict
 from crawler.extract.verdict import is_article as is_article
-from crawler.items import Attachment, Extracted, Image
+from indexer.model import Attachment, Extracted, Image
+from vnlang.text import fold, nfc, squeeze
 
 # Image URLs that are page chrome, not article pictures.
 _CHROME_IMG = re.compile(

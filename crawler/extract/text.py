@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml.html import HtmlElement
 
-from crawler.enrich.vietnamese import fold, nfc, squeeze
 from crawler.extract.captions import image_captions
 from crawler.extract.html import (
     BLOCK_TAGS,
@@ -32,6 +31,7 @@ from crawler.extract.html import (
     parse_html,
     title_anchor,
 )
+from vnlang.text import fold, nfc, squeeze
 
 
 def _labels(text: str) -> frozenset[str]:

@@ -12,10 +12,10 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.enrich.vietnamese import fold
 from crawler.extract.dates import find_published, jsonld_objects
 from crawler.extract.html import block_lines, parse_html
 from crawler.extract.meta import _ARTICLE_TYPES, _ld_article, _metas, _types, pick_title
+from vnlang.text import fold
 
 # Links to documents by extension, in the path or in a query value (DownloadFile.aspx?f=a.pdf).
 _DOC_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar)(?=$|[?#&;])", re.I)

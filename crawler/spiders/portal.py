@@ -22,7 +22,7 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.crawlstate import CrawlState
+from crawler.bookkeeping import CrawlState
 from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure

@@ -4,7 +4,7 @@ Searches and the sync go through the alias (`pressnews-articles`); each physical
 version behind it (`pressnews-articles-v1`, `-v2`, ...), so `pressnews index --rebuild` can
 fill a new version and swap the alias atomically. Every name derives from one prefix.
 
-Text analysis mirrors `crawler.enrich.vietnamese.fold`, the comparison key of the embedded
+Text analysis mirrors `vnlang.text.fold`, the comparison key of the embedded
 backend, so both backends match the same words:
 
 * `vn_punct` (char filter) turns every character that is not a letter, digit, combining mark
@@ -38,7 +38,7 @@ MAPPING_VERSION = 1
 DEFAULT_PREFIX = "pressnews"
 PREFIX_ENV = "PRESSNEWS_ES_PREFIX"
 
-# The i/y rule of `crawler.enrich.vietnamese.fold` (`_FINAL_Y`), anchored on a whole token.
+# The i/y rule of `vnlang.text.fold` (`_FINAL_Y`), anchored on a whole token.
 # Java and Python agree on this syntax; a test checks it against `fold` on real words.
 FINAL_Y_CONSONANTS = "bcdghklmnpqrstvx"
 FINAL_Y_PATTERN = rf"^(qu|[{FINAL_Y_CONSONANTS}]+)y$"
@@ -175,7 +175,7 @@ def mappings() -> dict[str, Any]:
             # a phrase never spans two speakers ("consecutive words of one name").
             "speakers_key": {"type": "text", "analyzer": "vn_key"},
             "decrees": _keyword_with_folded(),
-            "decree_keys": {"type": "keyword"},  # crawler.enrich.documents.match_key(decree)
+            "decree_keys": {"type": "keyword"},  # vnlang.legaldocs.match_key(decree)
             "relevant": {"type": "boolean"},
             "topics": {"type": "keyword"},
             "authors": {"type": "keyword"},

@@ -22,7 +22,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from crawler.enrich.documents import match_key
+from vnlang.legaldocs import match_key
 
 from ..query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from ..snippets import MARK_CLOSE, MARK_OPEN, make_snippet

@@ -18,9 +18,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from crawler.enrich.documents import match_key
-from crawler.enrich.provinces import lookup
-from crawler.enrich.vietnamese import fold
+from vnlang.gazetteer import lookup
+from vnlang.legaldocs import match_key
+from vnlang.text import fold
 
 from .client import ElasticUnavailable, one_line, translate_errors, url_of
 from .mapping import MAPPING_VERSION, IndexNames, alias_for, index_template

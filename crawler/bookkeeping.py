@@ -1,16 +1,21 @@
-"""Run history and per-URL crawl state in the store: what each crawl did, and source health."""
+"""Crawl bookkeeping in the store: per-URL crawl state (what the next crawl may skip or ask
+conditionally), run history (what each crawl did), the crawl's stat keys, and source health.
+
+The state and runs live in the store's `crawl_state`, `runs` and `run_sources` tables; the
+spider reads a snapshot of the state through a separate read-only connection (`CrawlState`)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from crawler.items import PageItem
 from crawler.urls import clean_url
-
-from .store import Store, now_iso
+from indexer.store import Store, now_iso
 
 # Share of a source's new articles that normally have these; a run far below is "drift".
 DRIFT_FLOOR = {"with_date": 0.5, "normal_body": 0.6, "with_province": 0.4}
@@ -195,3 +200,44 @@ def source_health(store: Store, sources: list[str]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    kind: str  # "article"
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str | None
+
+
+class CrawlState:
+    def __init__(self, pages: dict[str, KnownPage], complete: bool = False) -> None:
+        self.pages = pages
+        # The last run ended normally: what it stored is everything the listings then showed,
+        # so a listing page with nothing new may end the walk through a pager.
+        self.complete = complete
+
+    @classmethod
+    def load(cls, db_path: str, sources: list[str]) -> CrawlState:
+        if not Path(db_path).exists() or not sources:
+            return cls({})
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        try:
+            marks = ",".join("?" * len(sources))
+            rows = conn.execute(
+                f"SELECT url, kind, etag, last_modified, fetched_at FROM crawl_state "
+                f"WHERE source IN ({marks})",
+                sources,
+            ).fetchall()
+            last = conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.Error:
+            return cls({})  # an empty or older database: nothing known yet
+        finally:
+            conn.close()
+        complete = last is not None and last[0] in ("ok", "partial")
+        return cls(
+            {url: KnownPage(kind, etag, lm, fa) for url, kind, etag, lm, fa in rows}, complete
+        )
+
+    def get(self, url: str) -> KnownPage | None:
+        return self.pages.get(url)

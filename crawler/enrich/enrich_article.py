@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from crawler.enrich.dates import extract_event_date
 from crawler.enrich.documents import extract_documents
-from crawler.enrich.provinces import detect_province, province_at
+from crawler.enrich.provinces import detect_province
 from crawler.enrich.relevance import judge
 from crawler.enrich.speakers import extract_speakers
-from crawler.enrich.vietnamese import nfc
-from crawler.items import Enrichment, Extracted
+from indexer.model import Enrichment, Extracted
+from vnlang.gazetteer import province_at
+from vnlang.text import nfc
 
 
 def enrich(ex: Extracted, *, source_province: str | None = None) -> Enrichment:

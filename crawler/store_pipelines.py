@@ -1,5 +1,5 @@
 """Thin Scrapy shells: `ProcessPipeline` turns a page into an article (pure code in
-`crawler.process`), `StorePipeline` writes it to the SQLite store and records the run.
+`crawler.article_from_page`), `StorePipeline` writes it to the SQLite store and records the run.
 
 Extraction and enrichment are CPU work; with `PRESSNEWS_WORKERS` > 0 (`pressnews crawl` uses
 one less than the machine's cores, at most 4) they run in spawned worker processes, so the
@@ -20,9 +20,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
+from crawler.bookkeeping import finish_run, record_crawl_state, start_run
 from crawler.items import PageItem
-from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_for_store
-from indexer.runs import finish_run, record_crawl_state, start_run
 from indexer.store import RawPage, Store
 
 

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from parsel import Selector
 
-from crawler.enrich.pipeline import enrich
-from crawler.enrich.vietnamese import nfc, squeeze
+from crawler.enrich.enrich_article import enrich
 from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.page import extract
-from crawler.items import Article, Extracted, pick_date
 from crawler.urls import article_id
-from indexer.store import IndexFields, index_fields
+from indexer.fts import IndexFields, index_fields
+from indexer.model import Article, Extracted, pick_date
+from vnlang.text import nfc, squeeze
 
 # Bump when extraction or enrichment changes what they produce; `reprocess` re-runs older ones.
 EXTRACTOR_VERSION = "1"

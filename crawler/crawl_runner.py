@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.bookkeeping import source_stats
 from crawler.sources import select_sources
-from indexer.runs import source_stats
 
 
 class CrawlLocked(RuntimeError):

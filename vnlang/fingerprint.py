@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from hashlib import blake2b
 
-from crawler.enrich.vietnamese import fold_words
+from vnlang.text import fold_words
 
 # Words of folded text (letters and digits).
 _DECAY_MIN = 40.0  # words: the decay scale is max(_DECAY_MIN, n * _DECAY_SHARE)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_page
 from crawler.extract.decode import decode_html
-from crawler.process import EXTRACTOR_VERSION, NotAnArticle, process_page
-
-from .store import Store
+from indexer.store import Store
 
 
 @dataclass

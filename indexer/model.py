@@ -1,0 +1,92 @@
+"""The one article model shared by the crawler, the store, the search backends and the export.
+
+`Extracted` is what page extraction gives (pure, from HTML); `Enrichment` is what the Vietnamese
+rules add (pure, from text); `Article` is both together with identity and crawl facts, and is
+what `pressnews export` writes, one JSON object per line (see CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    title: str = ""
+    type: str = ""  # "pdf", "doc", "docx", "xls", ...
+
+
+@dataclass
+class Extracted:
+    """What a page says about itself, before any Vietnamese-specific enrichment."""
+
+    url: str
+    title: str
+    body: str
+    published: str | None = None  # ISO 8601 date or datetime, never invented
+    authors: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    lead: str = ""  # the standfirst / sapo when the page marks one (also the start of body)
+    site_name: str = ""
+
+
+@dataclass
+class Enrichment:
+    """What the Vietnamese rules find in an article's text."""
+
+    province: str | None = None
+    province_now: str | None = None
+    speakers: list[Speaker] = field(default_factory=list)
+    decrees: list[str] = field(default_factory=list)
+    event_date: str | None = None
+    relevant: bool = False
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    id: str
+    url: str
+    source: str
+    title: str
+    body: str
+    published: str | None = None
+    event_date: str | None = None
+    date: str | None = None
+    province: str | None = None
+    province_now: str | None = None
+    speakers: list[Speaker] = field(default_factory=list)
+    decrees: list[str] = field(default_factory=list)
+    relevant: bool = False
+    topics: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    fetched_at: str = ""
+    duplicate_of: str | None = None  # id of the first-seen copy of the same report
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pick_date(published: str | None, event_date: str | None, first_seen: str) -> str:
+    """The date to sort and filter by: published, else event date, else the date first seen."""
+    for value in (published, event_date, first_seen):
+        if value:
+            return value[:10]
+    return first_seen[:10]
