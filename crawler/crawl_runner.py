@@ -16,9 +16,10 @@ from typing import Any
 
 from crawler.bookkeeping import source_stats
 from crawler.sources import select_sources
+from indexer.errors import PressnewsError
 
 
-class CrawlLocked(RuntimeError):
+class CrawlLocked(PressnewsError, RuntimeError):
     """Another crawl holds the lock on this database."""
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from indexer.errors import PressnewsError
+
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _KNOWN = {
     "name",
@@ -30,7 +32,7 @@ _KNOWN = {
 _SELECTOR_KEYS = {"title", "body", "date", "article_links"}
 
 
-class SourcesError(ValueError):
+class SourcesError(PressnewsError, ValueError):
     """A sources file that cannot be used; the message names the file, the key and the problem."""
 
 

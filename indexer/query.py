@@ -15,6 +15,8 @@ from typing import Any, Literal, Protocol
 
 from vnlang.text import fold
 
+from .errors import PressnewsError
+
 SortOrder = Literal["relevance", "date"]
 
 # A double-quoted span ("…", “…”, or «…»): a phrase the user wants in order.
@@ -133,7 +135,7 @@ class Facets:
     total: int
 
 
-class QueryError(ValueError):
+class QueryError(PressnewsError, ValueError):
     """A query that cannot be answered (an unknown province, a bad date): the message says why."""
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from .errors import PressnewsError
+
 MIGRATIONS: list[str] = [
     # 1: articles (slim rows + JSON documents), raw pages, full-text index, near-duplicate bands,
     # crawl state, runs.
@@ -106,7 +108,7 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(PressnewsError, RuntimeError):
     pass
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from vnlang import fingerprint as dedup
 
+from .errors import PressnewsError
 from .fts import IndexFields, fts_tags, index_fields
 from .model import Article
 from .schema import SchemaTooNew, migrate
@@ -28,7 +29,7 @@ from .schema import SchemaTooNew, migrate
 UpsertOutcome = Literal["new", "updated", "unchanged"]
 
 
-class StoreError(RuntimeError):
+class StoreError(PressnewsError, RuntimeError):
     """The database cannot be opened or used; the message is one line for the user."""
 
 

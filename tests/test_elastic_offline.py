@@ -32,6 +32,7 @@ from indexer.elastic.client import ElasticUnavailable, connect
 from indexer.elastic.search import TIER, score_from_es
 from indexer.elastic.sync import SyncReport, bulk_actions, sync, to_document
 from indexer.model import Article, Speaker
+from search_cli.common import Environment
 from vnlang.text import fold
 
 
@@ -340,8 +341,9 @@ def test_names_derive_from_one_prefix(monkeypatch):
     assert names.version_of("pressnews-articles-v12") == 12
     assert names.version_of("pressnews-articles") is None
     assert m.alias_for("trial") == "trial-articles"
-    monkeypatch.setenv(m.PREFIX_ENV, "other")
-    assert m.alias_for() == "other-articles"
+    assert m.alias_for() == "pressnews-articles"
+    # the CLI reads $PRESSNEWS_ES_PREFIX once, at the edge
+    assert Environment.read({"PRESSNEWS_ES_PREFIX": "other"}).es_alias() == "other-articles"
 
 
 def test_template_is_composable_and_complete():
@@ -592,20 +594,24 @@ def test_connect_to_closed_port_is_one_line():
 
 
 @pytest.mark.parametrize("url", ["localhost:9200", "ftp://x", ""])
-def test_connect_rejects_bad_urls(url, monkeypatch):
-    monkeypatch.delenv("ES_URL", raising=False)
-    if not url:
-        monkeypatch.setenv("ES_URL", "not a url")
+def test_connect_rejects_bad_urls(url):
     with pytest.raises(ElasticUnavailable) as err:
-        connect(url or None)
+        connect(url or "not a url")
     assert "\n" not in str(err.value)
 
 
-def test_connect_reads_the_environment(monkeypatch, fake_es):
-    monkeypatch.setenv("ES_URL", fake_es.url)
-    monkeypatch.setenv("ES_API_KEY", "c2VjcmV0")
-    connect()
-    assert fake_es.requests[-1][2].get("Authorization") == "ApiKey c2VjcmV0"
+def test_the_cli_passes_the_environment_credentials(fake_es, tmp_path):
+    """ES_URL and ES_API_KEY are read by the CLI (the edge) and reach the client."""
+    from click.testing import CliRunner
+
+    from indexer.store import Store
+    from search_cli.main import cli
+
+    db = tmp_path / "a.db"
+    Store.open(db).close()
+    env = {"ES_URL": fake_es.url, "ES_API_KEY": "c2VjcmV0"}
+    CliRunner().invoke(cli, ["index", "--db", str(db)], env=env)
+    assert fake_es.requests[0][2].get("Authorization") == "ApiKey c2VjcmV0"
 
 
 def test_connect_to_a_9x_server_keeps_the_client_default():

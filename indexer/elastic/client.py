@@ -42,6 +42,8 @@ from elasticsearch import (
 )
 from elasticsearch import __versionstr__ as CLIENT_VERSION
 
+from ..errors import PressnewsError
+
 DEFAULT_URL = "http://localhost:9200"
 MIN_SERVER_MAJOR = 8
 
@@ -54,7 +56,7 @@ _COMPAT = re.compile(r"compatible-with=\d+")
 _ACCEPT_MAJOR = re.compile(r"either version (\d+)")
 
 
-class ElasticUnavailable(RuntimeError):
+class ElasticUnavailable(PressnewsError, RuntimeError):
     """Elasticsearch (or Kibana) cannot be used; the message is one line for the user."""
 
 
@@ -82,11 +84,6 @@ class CompatTransport(Transport):
                     fixed[key] = _COMPAT.sub(f"compatible-with={self.compat_major}", value)
             headers = fixed
         return super().perform_request(method, target, headers=headers, **kwargs)
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
 
 
 def redact(url: str) -> str:
@@ -212,12 +209,9 @@ def connect(
     verify_certs: bool = True,
     timeout: float = 10,
 ) -> Elasticsearch:
-    """A checked client. Defaults: $ES_URL, $ES_API_KEY, $ES_USERNAME/$ES_PASSWORD, $ES_CA_CERTS."""
-    url = (url or _env("ES_URL") or DEFAULT_URL).strip()
-    api_key = api_key or _env("ES_API_KEY")
-    username = username or _env("ES_USERNAME")
-    password = password if password is not None else _env("ES_PASSWORD")
-    ca_certs = ca_certs or _env("ES_CA_CERTS")
+    """A checked client. The caller passes every setting (the CLI reads the environment once);
+    no URL means DEFAULT_URL."""
+    url = (url or DEFAULT_URL).strip()
 
     if not re.match(r"^https?://[^\s/]+", url):
         raise ElasticUnavailable(
@@ -228,9 +222,7 @@ def connect(
     if ca_certs and not os.path.isfile(ca_certs):
         raise ElasticUnavailable(one_line(f"CA certificate file not found: {ca_certs}"))
     if username and password is None:
-        raise ElasticUnavailable(
-            "ES_USERNAME is set but no password: give --password or ES_PASSWORD"
-        )
+        raise ElasticUnavailable("a user name but no password: give --password or ES_PASSWORD")
 
     kwargs: dict[str, Any] = {
         "request_timeout": timeout,

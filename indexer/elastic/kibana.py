@@ -81,16 +81,10 @@ def import_saved_objects(
 ) -> dict[str, Any]:
     """POST the saved objects to Kibana; returns Kibana's answer (`success`, `successCount`, ...).
 
-    Credentials default to $KIBANA_API_KEY / $KIBANA_USERNAME / $KIBANA_PASSWORD, then the
-    ES_* ones (Kibana checks them against the same cluster). Unreachable Kibana, TLS or auth
-    failures raise `KibanaUnavailable` with one line.
+    The caller passes every setting (the CLI reads the environment once). Unreachable Kibana,
+    TLS or auth failures raise `KibanaUnavailable` with one line.
     """
-    url = (kibana_url or os.environ.get("KIBANA_URL") or "http://localhost:5601").rstrip("/")
-    api_key = api_key or os.environ.get("KIBANA_API_KEY") or os.environ.get("ES_API_KEY")
-    username = username or os.environ.get("KIBANA_USERNAME") or os.environ.get("ES_USERNAME")
-    if password is None:
-        password = os.environ.get("KIBANA_PASSWORD") or os.environ.get("ES_PASSWORD")
-    ca_certs = ca_certs or os.environ.get("KIBANA_CA_CERTS") or os.environ.get("ES_CA_CERTS")
+    url = (kibana_url or "http://localhost:5601").rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise KibanaUnavailable(one_line(f"invalid Kibana URL {url!r}: use http://host:5601"))
 

@@ -27,7 +27,6 @@ backend, so both backends match the same words:
 from __future__ import annotations
 
 import copy
-import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,6 @@ from typing import Any
 MAPPING_VERSION = 1
 
 DEFAULT_PREFIX = "pressnews"
-PREFIX_ENV = "PRESSNEWS_ES_PREFIX"
 
 # The i/y rule of `vnlang.text.fold` (`_FINAL_Y`), anchored on a whole token.
 # Java and Python agree on this syntax; a test checks it against `fold` on real words.
@@ -82,8 +80,8 @@ class IndexNames:
 
 
 def alias_for(prefix: str | None = None) -> str:
-    """`pressnews-articles` for the default prefix; `$PRESSNEWS_ES_PREFIX` overrides it."""
-    prefix = prefix or os.environ.get(PREFIX_ENV) or DEFAULT_PREFIX
+    """`pressnews-articles` for the default prefix (the CLI passes `$PRESSNEWS_ES_PREFIX`)."""
+    prefix = prefix or DEFAULT_PREFIX
     return f"{prefix}-articles"
 
 

@@ -1,0 +1,224 @@
+"""`pressnews crawl`, `reprocess` and `schedule`: filling the store."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import output
+from ..common import ElasticAccess, db_option, env, es_options, open_store, resolve_db
+
+
+def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        out[name.strip()] = value
+    return out
+
+
+@click.command()
+@db_option
+@click.option(
+    "--sources",
+    "sources_file",
+    metavar="FILE",
+    help="Sources file (TOML). Default: the built-in registry.",
+)
+@click.option(
+    "--source", "keys", multiple=True, metavar="KEY", help="Crawl only this source (repeatable)."
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting, as `scrapy crawl -s`.",
+)
+@click.option("--full", is_flag=True, help="Fetch every article again, even those already stored.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines, only the summary.")
+@click.option("--log", is_flag=True, help="Show Scrapy's own log on stderr.")
+@click.option(
+    "--es",
+    "es_url",
+    metavar="URL",
+    envvar="ES_URL",
+    help="Sync to Elasticsearch at the end (default: $ES_URL when set).",
+)
+@es_options
+def crawl(
+    db: str | None,
+    sources_file: str | None,
+    keys: tuple[str, ...],
+    settings: tuple[str, ...],
+    full: bool,
+    quiet: bool,
+    log: bool,
+    es_url: str | None,
+    api_key: str | None,
+    username: str | None,
+    password: str | None,
+    ca_certs: str | None,
+) -> None:
+    """Crawl the sources into the embedded store, then print a per-source summary.
+
+    Exits 1 when a source failed entirely (nothing fetched), so cron and systemd report it.
+    """
+    from crawler.crawl_runner import run_crawl
+    from crawler.store_pipelines import default_workers
+
+    path = resolve_db(db)
+    with open_store(path):
+        pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
+    overrides = _parse_settings(settings)
+    overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
+    if log:
+        overrides["PRESSNEWS_LOG"] = True
+    else:
+        overrides.setdefault("LOG_LEVEL", "ERROR")
+    report = run_crawl(path, sources_file, list(keys), overrides, full=full, progress=not quiet)
+    rows = [
+        [
+            s.key,
+            str(s.pages),
+            str(s.new),
+            str(s.updated),
+            str(s.unchanged + s.not_modified),
+            ", ".join(f"{k}: {v}" for k, v in sorted(s.errors.items())) or "-",
+        ]
+        for s in report.sources
+    ]
+    click.echo(
+        output.render_table(rows, ["source", "pages", "new", "updated", "unchanged", "errors"])
+    )
+    if es_url:
+        _sync_after_crawl(path, ElasticAccess(es_url, api_key, username, password, ca_certs))
+    if report.failed_sources:
+        click.echo(
+            f"Error: source(s) failed entirely: {', '.join(report.failed_sources)}", err=True
+        )
+        sys.exit(1)
+
+
+def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
+    """A crawl succeeds even when Elasticsearch is down; the next sync catches up."""
+    from indexer.elastic.client import ElasticUnavailable
+    from indexer.elastic.sync import sync
+
+    try:
+        with open_store(path) as store:
+            rep = sync(store, access.connect(), alias=env().es_alias())
+        click.echo(f"Elasticsearch: {rep.accepted} article(s) synced, {len(rep.failed)} failed.")
+    except ElasticUnavailable as exc:
+        click.echo(
+            f"Warning: not synced to Elasticsearch ({exc}); the next sync catches up.", err=True
+        )
+
+
+@click.command()
+@db_option
+def reprocess(db: str | None) -> None:
+    """Re-run extraction and enrichment over the stored raw pages, without fetching."""
+    from crawler.reprocess import reprocess as run
+
+    with open_store(db, must_exist=True) as store:
+        rep = run(store, progress=lambda n: click.echo(f"  … {n} articles", err=True))
+    click.echo(
+        f"{rep.seen} article(s): {rep.updated} updated, {rep.unchanged} unchanged, {rep.failed} failed."
+    )
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def _interval(value: str) -> int:
+    value = value.strip().lower()
+    if len(value) >= 2 and value[-1] in _UNITS and value[:-1].isdigit() and int(value[:-1]) > 0:
+        return int(value[:-1]) * _UNITS[value[-1]]
+    raise click.BadParameter(
+        f"{value!r}: use a number and m, h or d, e.g. 30m, 6h, 1d", param_hint="--every"
+    )
+
+
+@click.command()
+@db_option
+@click.option(
+    "--every", default="6h", show_default=True, help="Interval between runs (30m, 6h, 1d)."
+)
+@click.option("--sources", "sources_file", metavar="FILE", help="Sources file.")
+@click.option("--print-cron", is_flag=True, help="Print a crontab line instead of running.")
+@click.option(
+    "--print-systemd", is_flag=True, help="Print a systemd service + timer instead of running."
+)
+@click.option("--once", is_flag=True, help="Run one crawl now and exit with its status.")
+def schedule(
+    db: str | None,
+    every: str,
+    sources_file: str | None,
+    print_cron: bool,
+    print_systemd: bool,
+    once: bool,
+) -> None:
+    """Run crawls on a schedule (a foreground loop), or print a cron line or systemd timer.
+
+    Each run is a separate `pressnews crawl` process holding the database lock, so runs never
+    overlap and a killed run leaves nothing half-written.
+    """
+    seconds = _interval(every)
+    path = str(Path(resolve_db(db)).expanduser().resolve())
+    exe = shlex.quote(sys.executable)
+    args = ["crawl", "--db", path, "-q"] + (
+        ["--sources", str(Path(sources_file).resolve())] if sources_file else []
+    )
+    command = f"{exe} -m search_cli {shlex.join(args)}"
+    if print_cron:
+        hours = max(1, seconds // 3600)
+        click.echo(
+            f"0 */{hours} * * * {command} >> {path}.log 2>&1"
+            if seconds >= 3600
+            else f"*/{seconds // 60} * * * * {command} >> {path}.log 2>&1"
+        )
+        return
+    if print_systemd:
+        click.echo(_SYSTEMD.format(command=command, seconds=seconds))
+        return
+    while True:
+        started = datetime.now(UTC).replace(microsecond=0).isoformat()
+        rc = subprocess.run([sys.executable, "-m", "search_cli", *args], check=False).returncode
+        click.echo(f"[{started}] crawl exited {rc}", err=True)
+        if once:
+            sys.exit(rc)
+        time.sleep(seconds)
+
+
+_SYSTEMD = """# /etc/systemd/system/pressnews.service
+[Unit]
+Description=pressnews crawl
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart={command}
+
+# /etc/systemd/system/pressnews.timer
+[Unit]
+Description=Run the pressnews crawl every {seconds} seconds
+
+[Timer]
+OnBootSec=5min
+OnUnitActiveSec={seconds}s
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+"""

@@ -1,0 +1,140 @@
+"""What every command shares: the environment (read once, here, at the edge), the database
+option and how a command opens the store, and the Elasticsearch connection options."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from indexer.errors import PressnewsError
+from indexer.store import Store
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+ENV_DB = "PRESSNEWS_DB"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Every environment variable pressnews reads, read once when the CLI starts."""
+
+    db: str | None = None  # $PRESSNEWS_DB
+    data_home: str | None = None  # $XDG_DATA_HOME
+    es_prefix: str | None = None  # $PRESSNEWS_ES_PREFIX: index names `<prefix>-articles`
+    kibana_api_key: str | None = None
+    kibana_username: str | None = None
+    kibana_password: str | None = None
+    kibana_ca_certs: str | None = None
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] = os.environ) -> Environment:
+        def get(name: str) -> str | None:
+            return environ.get(name) or None
+
+        return cls(
+            db=get(ENV_DB),
+            data_home=get("XDG_DATA_HOME"),
+            es_prefix=get("PRESSNEWS_ES_PREFIX"),
+            kibana_api_key=get("KIBANA_API_KEY"),
+            kibana_username=get("KIBANA_USERNAME"),
+            kibana_password=get("KIBANA_PASSWORD"),
+            kibana_ca_certs=get("KIBANA_CA_CERTS"),
+        )
+
+    def default_db(self) -> str:
+        base = self.data_home or str(Path.home() / ".local" / "share")
+        return str(Path(base) / "pressnews" / "pressnews.db")
+
+    def resolve_db(self, db: str | None) -> str:
+        """`--db`, else $PRESSNEWS_DB, else the per-user default."""
+        return db or self.db or self.default_db()
+
+    def es_alias(self) -> str:
+        from indexer.elastic.mapping import alias_for
+
+        return alias_for(self.es_prefix)
+
+
+def env() -> Environment:
+    """The environment as the `pressnews` group read it when this invocation started."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Environment) else Environment.read()
+
+
+def resolve_db(db: str | None) -> str:
+    return env().resolve_db(db)
+
+
+@contextmanager
+def open_store(db: str | None, must_exist: bool = False) -> Iterator[Store]:
+    path = resolve_db(db)
+    if must_exist and path != ":memory:" and not Path(path).expanduser().exists():
+        raise PressnewsError(f"no database at {path}: run `pressnews crawl` first, or pass --db")
+    store = Store.open(Path(path).expanduser())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+db_option = click.option(
+    "--db",
+    metavar="PATH",
+    help=f"SQLite database (default: ${ENV_DB}, else ~/.local/share/pressnews/pressnews.db).",
+)
+
+
+def es_options(f: F) -> F:
+    """Credentials for Elasticsearch (and Kibana, which checks them against the same cluster)."""
+    for opt in reversed(
+        [
+            click.option("--api-key", envvar="ES_API_KEY", help="API key (default: $ES_API_KEY)."),
+            click.option(
+                "--username", envvar="ES_USERNAME", help="Basic-auth user (default: $ES_USERNAME)."
+            ),
+            click.option(
+                "--password",
+                envvar="ES_PASSWORD",
+                help="Basic-auth password (default: $ES_PASSWORD).",
+            ),
+            click.option(
+                "--ca-certs",
+                envvar="ES_CA_CERTS",
+                type=click.Path(dir_okay=False),
+                help="CA certificate file (default: $ES_CA_CERTS).",
+            ),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+@dataclass(frozen=True)
+class ElasticAccess:
+    """Where Elasticsearch is and how to log in, as the command line and environment gave it."""
+
+    url: str
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = None
+    ca_certs: str | None = None
+
+    def connect(self) -> Elasticsearch:
+        from indexer.elastic.client import connect
+
+        return connect(
+            self.url,
+            api_key=self.api_key,
+            username=self.username,
+            password=self.password,
+            ca_certs=self.ca_certs,
+        )
