@@ -68,7 +68,7 @@ def process_page(
         body=ex.body,
         published=ex.published,
         event_date=en.event_date,
-        date=pick_date(ex.published, en.event_date, fetched_at),
+        date=pick_date(ex.published, en.event_date),
         province=en.province,
         province_now=en.province_now,
         speakers=list(en.speakers),

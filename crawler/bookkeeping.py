@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler.items import PageItem
+from crawler.items import PageItem, SeenPage
 from crawler.urls import clean_url
 from indexer.store import Store, now_iso
 
@@ -46,6 +46,17 @@ def record_crawl_state(store: Store, item: PageItem) -> None:
             (u, item.source, item.article.id, item.status, etag, last_modified, item.fetched_at)
             for u in urls
         ],
+    )
+
+
+def record_seen_page(store: Store, page: SeenPage) -> None:
+    """Remember a page that is not an article with its validators (never over an article's)."""
+    store.conn.execute(
+        "INSERT INTO crawl_state(url, source, kind, article_id, status, etag, last_modified, fetched_at) "
+        "VALUES (?, ?, 'page', NULL, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+        "status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, "
+        "fetched_at = excluded.fetched_at WHERE crawl_state.kind = 'page'",
+        (page.url, page.source, page.status, page.etag, page.last_modified, page.fetched_at),
     )
 
 
@@ -204,7 +215,7 @@ def source_health(store: Store, sources: list[str]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class KnownPage:
-    kind: str  # "article"
+    kind: str  # "article", or "page" for a page that is not an article
     etag: str | None
     last_modified: str | None
     fetched_at: str | None

@@ -1,4 +1,5 @@
-"""The Scrapy item the spider yields: a fetched page judged to be an article."""
+"""The Scrapy items the spider yields: a fetched page judged to be an article (`PageItem`), and a
+page judged not to be one (`SeenPage`), remembered with its validators."""
 
 from __future__ import annotations
 
@@ -25,3 +26,16 @@ class PageItem:
     seen_urls: list[str] = field(default_factory=list)  # requested URL and redirect hops
     article: Article | None = None
     index_fields: Any = None  # indexer.fts.IndexFields, computed with the article
+
+
+@dataclass
+class SeenPage:
+    """A fetched page that is not an article (a listing, an intro page): only its validators are
+    kept, so that the next crawl after a completed one asks for it conditionally."""
+
+    source: str
+    url: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str

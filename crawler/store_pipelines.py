@@ -21,8 +21,8 @@ from typing import Any
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
-from crawler.bookkeeping import finish_run, record_crawl_state, start_run
-from crawler.items import PageItem
+from crawler.bookkeeping import finish_run, record_crawl_state, record_seen_page, start_run
+from crawler.items import PageItem, SeenPage
 from indexer.store import RawPage, Store
 
 
@@ -67,7 +67,9 @@ class ProcessPipeline:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    async def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageItem):
+            return item
         args = (
             item.url,
             item.text,
@@ -128,8 +130,12 @@ class StorePipeline:
         self.store.close()
         self.store = None
 
-    def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
-        assert self.store is not None and item.article is not None
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        assert self.store is not None
+        if isinstance(item, SeenPage):
+            record_seen_page(self.store, item)
+            return item
+        assert item.article is not None
         raw = RawPage(
             url=item.final_url,
             status=item.status,

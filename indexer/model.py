@@ -78,15 +78,17 @@ class Article:
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     fetched_at: str = ""
+    first_seen: str = ""  # when the store first saw it (set by the store)
     duplicate_of: str | None = None  # id of the first-seen copy of the same report
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def pick_date(published: str | None, event_date: str | None, first_seen: str) -> str:
-    """The date to sort and filter by: published, else event date, else the date first seen."""
-    for value in (published, event_date, first_seen):
+def pick_date(published: str | None, event_date: str | None) -> str | None:
+    """The date to sort and filter by: published, else the event date, else None. Never the
+    crawl date: an undated article sorts last, counts as "undated" and matches no date range."""
+    for value in (published, event_date):
         if value:
             return value[:10]
-    return first_seen[:10]
+    return None

@@ -133,6 +133,7 @@ class Facets:
     decrees: list[tuple[str, int]]
     years: list[tuple[str, int]]
     total: int
+    undated: int = 0  # articles with no date (neither published nor an event date)
 
 
 class QueryError(PressnewsError, ValueError):

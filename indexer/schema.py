@@ -6,11 +6,45 @@ released migration: add a new one.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Callable
 
 from .errors import PressnewsError
 
-MIGRATIONS: list[str] = [
+
+def _dates_never_invented(conn: sqlite3.Connection) -> None:
+    """2: `date` is published, else the event date, else NULL (it was the day first seen);
+    the exported article gains `first_seen`. Every row is queued for the next Elasticsearch
+    sync, whose documents gain `first_seen` and `year`."""
+    undated = [
+        r[0]
+        for r in conn.execute(
+            "SELECT rowid FROM articles WHERE published IS NULL AND event_date IS NULL"
+        )
+    ]
+    conn.executemany("UPDATE articles SET date = NULL WHERE rowid = ?", [(r,) for r in undated])
+    for rowid in undated:
+        row = conn.execute("SELECT tags FROM articles_fts WHERE rowid = ?", (rowid,)).fetchone()
+        if row is not None:
+            tags = re.sub(r"\s*\bzy\d{4}\b", "", row[0]).strip()
+            conn.execute("UPDATE articles_fts SET tags = ? WHERE rowid = ?", (tags, rowid))
+    conn.execute(
+        "UPDATE article_docs SET data = json_set(data, '$.date', "
+        "(SELECT a.date FROM articles a WHERE a.rowid = article_docs.rowid), '$.first_seen', "
+        "(SELECT a.first_seen FROM articles a WHERE a.rowid = article_docs.rowid))"
+    )
+    seq = int((conn.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone() or ["0"])[0])
+    top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+    conn.execute("UPDATE articles SET seq = ? + rowid", (seq,))
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('seq', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (str(seq + top),),
+    )
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: articles (slim rows + JSON documents), raw pages, full-text index, near-duplicate bands,
     # crawl state, runs.
     """
@@ -103,6 +137,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, source)
     );
     """,
+    _dates_never_invented,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -121,10 +156,15 @@ def migrate(conn: sqlite3.Connection) -> int:
             "upgrade pressnews"
         )
     for number in range(version, SCHEMA_VERSION):
+        step = MIGRATIONS[number]
         try:
-            conn.executescript(
-                "BEGIN;" + MIGRATIONS[number] + f"PRAGMA user_version = {number + 1}; COMMIT;"
-            )
+            if callable(step):
+                conn.execute("BEGIN")
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+                conn.execute("COMMIT")
+            else:
+                conn.executescript("BEGIN;" + step + f"PRAGMA user_version = {number + 1}; COMMIT;")
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

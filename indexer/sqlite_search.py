@@ -338,6 +338,14 @@ class SqliteSearch:
             f"SELECT substr(date, 1, 4) y, count(*) c FROM ({base}) WHERE date IS NOT NULL "
             f"GROUP BY y ORDER BY y DESC LIMIT {max(size, 30)}"
         )
+        undated = self.conn.execute(
+            f"SELECT count(*) FROM ({base}) WHERE date IS NULL", args
+        ).fetchone()[0]
         return Facets(
-            provinces=provinces, speakers=speakers, decrees=decrees, years=years, total=total
+            provinces=provinces,
+            speakers=speakers,
+            decrees=decrees,
+            years=years,
+            total=total,
+            undated=undated,
         )

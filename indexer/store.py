@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +22,7 @@ from typing import Any, Literal
 from vnlang import fingerprint as dedup
 
 from .errors import PressnewsError
-from .fts import IndexFields, fts_tags, index_fields
+from .fts import IndexFields, index_fields
 from .model import Article
 from .schema import SchemaTooNew, migrate
 
@@ -141,9 +141,7 @@ class Store:
         ).fetchone()
         fp = f.fingerprint
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
-        if not a.published and not a.event_date:  # the date first seen, not this fetch's
-            a.date = (row["first_seen"] if row is not None else a.fetched_at or now_iso())[:10]
-            f = replace(f, tags=fts_tags(a))  # its year token follows that date
+        a.first_seen = row["first_seen"] if row is not None else a.fetched_at or now_iso()
         if row is None or row["duplicate_of"] is None:
             a.duplicate_of = self._find_original(a.id, fp)
         else:
@@ -188,7 +186,7 @@ class Store:
             "seq": self._next_seq(),
         }
         if row is None:
-            values["first_seen"] = a.fetched_at or now
+            values["first_seen"] = a.first_seen
             cols = ", ".join(values)
             marks = ", ".join(f":{k}" for k in values)
             cur = self.conn.execute(f"INSERT INTO articles({cols}) VALUES ({marks})", values)

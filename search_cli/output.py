@@ -92,7 +92,7 @@ def print_facets(f: Facets) -> None:
         ("Provinces", f.provinces),
         ("Speakers", f.speakers),
         ("Documents", f.decrees),
-        ("Years", f.years),
+        ("Years", [*f.years, *([("undated", f.undated)] if f.undated else [])]),
     ):
         click.echo(f"\n{title}:")
         if not pairs:
@@ -107,5 +107,7 @@ def facets_json(f: Facets) -> dict[str, Any]:
         "provinces": [{"name": n, "count": c} for n, c in f.provinces],
         "speakers": [{"name": n, "count": c} for n, c in f.speakers],
         "decrees": [{"name": n, "count": c} for n, c in f.decrees],
-        "years": [{"name": n, "count": c} for n, c in f.years],
+        "years": [{"name": n, "count": c} for n, c in f.years]
+        + ([{"name": "undated", "count": f.undated}] if f.undated else []),
+        "undated": f.undated,
     }

@@ -45,7 +45,11 @@ def test_titles_dates_bodies(crawl, expected, site):
             assert text in a["body"], (e["path"], text)
         for text in e.get("body_excludes", []):
             assert text not in a["body"], (e["path"], text)
-        assert a["date"], "every article has a date to sort by"
+        # `date` is published, else the event date, else null: never the crawl date.
+        assert a["date"] == (a["published"] or a["event_date"] or "")[:10] or (
+            a["date"] is None and not a["published"] and not a["event_date"]
+        )
+        assert a["first_seen"]
 
 
 @pytest.mark.parametrize("site", CLEAN_SITES)

@@ -450,15 +450,15 @@ def test_to_document():
     assert set(m.DERIVED_FIELDS) <= set(doc)
 
 
-def test_to_document_fills_date_and_tolerates_gaps():
+def test_to_document_never_dates_by_the_crawl_and_tolerates_gaps():
     art = Article(
         id="x", url="u", source="s", title="t", body="b", fetched_at="2024-05-06T07:08:09Z"
     ).to_dict()
     doc = to_document(art)
-    assert doc["date"] == "2024-05-06"
+    assert doc["date"] is None and doc["year"] == "undated"
     assert "location" not in doc and doc["speakers_key"] == [] and doc["decree_keys"] == []
     art2 = dict(art, published="2020-02-03T10:00:00+07:00", date=None)
-    assert to_document(art2)["date"] == "2020-02-03"
+    assert to_document(art2)["date"] == "2020-02-03" and to_document(art2)["year"] == "2020"
     art3 = dict(art, province="Nowhere")
     assert "location" not in to_document(art3)
 
@@ -643,7 +643,8 @@ def test_saved_objects_ids_and_references_resolve():
         assert o["id"].startswith("pressnews-")
         assert o.get("typeMigrationVersion") and o.get("coreMigrationVersion")
     (dv,) = by_type["index-pattern"]
-    assert dv["attributes"]["timeFieldName"] == "date"
+    # every article has first_seen; `date` is missing for undated ones (counted by `year`)
+    assert dv["attributes"]["timeFieldName"] == "first_seen"
     assert dv["attributes"]["title"] == "pressnews-articles"
     (dash,) = by_type["dashboard"]
     panel_types = {r["type"] for r in dash["references"]}

@@ -99,6 +99,15 @@ def test_second_crawl_downloads_no_article_again(site_server, crawl, tmp_path):
     assert len(posts_now) < len(posts_then)
     again = export(db)
     assert sorted(a["id"] for a in again) == sorted(a["id"] for a in crawl.articles)
+    # Pages judged not to be articles were remembered with their validators: asked for
+    # conditionally (start pages excepted), they answer 304 instead of being downloaded again.
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    remembered = conn.execute("SELECT count(*) FROM crawl_state WHERE kind = 'page'").fetchone()[0]
+    conn.close()
+    assert remembered > 0
+    assert any(
+        r.status == 304 and (r.site, r.path_qs) not in article_paths for r in site_server.requests
+    )
 
 
 def _count(db) -> int:

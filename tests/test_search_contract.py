@@ -109,6 +109,12 @@ ARTICLES = [
         "xã hội và trả lời câu hỏi của phóng viên.",
         date="2021-10-05", province="Hà Nam", province_now="Ninh Bình", relevant=False,
     ),
+    # No date in the page: `date` is null (never the crawl date), not relevant.
+    art(
+        "undated-1", "Tọa đàm trực tuyến về chuyển đổi số",
+        "Hội nghị tọa đàm trực tuyến bàn về chuyển đổi số trong cơ quan nhà nước.",
+        relevant=False,
+    ),
 ]  # fmt: skip
 
 RELEVANT_ORIGINALS = {
@@ -372,6 +378,18 @@ def test_date_filters_and_sort(backend):
     scores = [h.score for h in by_score.hits]
     assert scores == sorted(scores, reverse=True)
     assert set(ids(by_date)) == set(ids(by_score))
+
+
+def test_undated_articles_sort_last_match_no_date_range_and_count_as_undated(backend):
+    by_date = search(backend, "tọa đàm", sort="date", include_all=True)
+    assert ids(by_date) == ["undated-1"] and by_date.hits[0].article["date"] is None
+    mixed = search(backend, "hội nghị", sort="date", include_all=True, limit=50)
+    dates = [h.article["date"] for h in mixed.hits]
+    assert dates[-1] is None and None not in dates[:-1]
+    assert "undated-1" not in ids(search(backend, date_from="1900", include_all=True, limit=50))
+    assert "undated-1" not in ids(search(backend, date_to="2100", include_all=True, limit=50))
+    f = backend.facets(Query(include_all=True), size=10)
+    assert f.undated == 1 and backend.facets(Query(), size=10).undated == 0
 
 
 def test_limit(backend):

@@ -111,3 +111,46 @@ def test_copy_of_a_report_links_to_the_original(tmp_path):
         s.upsert(art("a2", title="Hà Nam tập huấn phát ngôn", body=body + " Nguồn: Báo Hà Nam."))
         assert s.get("a2")["duplicate_of"] == "a1"
         assert s.duplicates_of(["a1"]) == {"a1": ["https://x.vn/a2"]}
+
+
+def test_first_seen_is_kept_and_undated_articles_have_no_date(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(art())
+        s.upsert(art(body="Một nội dung khác hẳn.", fetched_at="2024-06-01T00:00:00+00:00"))
+        doc = s.get("a1")
+        assert doc["date"] is None and doc["first_seen"] == "2024-01-02T00:00:00+00:00"
+
+
+def test_migration_2_removes_crawl_dates_and_adds_first_seen(tmp_path):
+    db = tmp_path / "old.db"
+    with Store.open(db) as s:
+        s.upsert(art("undated"))
+        s.upsert(
+            art(
+                "dated",
+                title="Bài có ngày",
+                body="Khác.",
+                published="2023-05-06",
+                date="2023-05-06",
+            )
+        )
+    # Put the database back as schema 1 wrote it: the crawl day as `date`, no first_seen.
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET date = '2024-01-02' WHERE id = 'undated'")
+    conn.execute(
+        "UPDATE article_docs SET data = json_remove(json_set(data, '$.date', '2024-01-02'), '$.first_seen')"
+    )
+    rowid = conn.execute("SELECT rowid FROM articles WHERE id = 'undated'").fetchone()[0]
+    conn.execute("UPDATE articles_fts SET tags = tags || ' zy2024' WHERE rowid = ?", (rowid,))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(db) as s:
+        assert s.get("undated")["date"] is None
+        assert s.get("undated")["first_seen"] == "2024-01-02T00:00:00+00:00"
+        assert s.get("dated")["date"] == "2023-05-06"
+        tags = s.conn.execute("SELECT tags FROM articles_fts WHERE rowid = ?", (rowid,)).fetchone()[
+            0
+        ]
+        assert "zy" not in tags
+        assert s.count_pending_sync() == 2

@@ -21,7 +21,8 @@ from vnlang.text import fold
 _DOC_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar)(?=$|[?#&;])", re.I)
 # Article URL shapes: portal item ids, dated paths, .html slugs with ids, long slugs.
 _ARTICLE_URL = re.compile(
-    r"[?&](?!cat|category|chuyenmuc|menu|page)\w*(?:id|idx)=\d+|[?&]p=\d+|/articleid/\d+|"
+    r"[?&](?!cat|category|chuyenmuc|menu|page)\w*(?:id|idx)=(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27,})|"
+    r"[?&]p=\d+|/articleid/\d+|"
     r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+|"
     r"[-_/]\d{4,}(?:\.\w{2,5})?/?$|/[^/?]*(?:-[^/?-]+){4,}(?:\.(?:html?|aspx|php))?/?$",
     re.I,
@@ -34,6 +35,14 @@ _LISTING_URL = re.compile(
     r"login|dang-nhap|dangnhap|sitemap|so-do-trang|rss|feed)(?:$|[/.?#])",
     re.I,
 )
+# A query parameter that names one item (ItemID=12, nid=3, id=<uuid>): such a URL is an item even
+# under a folder named like a listing ("/Trang/ChiTietTinTuc.aspx?nid=2761").
+_ITEM_PARAM = re.compile(
+    r"(?:^|&)(?!cat|category|chuyenmuc|menu|page)\w*(?:id|idx)=(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?:&|$)",
+    re.I,
+)
+# The least own text a page needs to be an article (a brief of one paragraph has about this).
+_BRIEF_MIN = 200
 # A pager parameter: a listing page unless the URL also names an item.
 _PAGER_PARAM = re.compile(r"[?&](?:page|p_p_page|pageindex|trang)=\d+", re.I)
 # Paths of home pages.
@@ -127,7 +136,7 @@ def _verdict(url: str, root: HtmlElement) -> ArticleVerdict:
         signals.append(("a document, not an HTML page", -5.0))
     if _HOME_PATH.match(parts.path) and not parts.query:
         signals.append(("home url", -3.0))
-    elif m := _LISTING_URL.search(path_query):
+    elif (m := _LISTING_URL.search(path_query)) and not _ITEM_PARAM.search(parts.query):
         signals.append((f"listing url ({m.group(0).strip('/?&=.')})", -3.0))
     elif m := _ARTICLE_URL.search(path_query):
         signals.append((f"article url ({m.group(0)[:30]})", 1.5))
@@ -149,9 +158,9 @@ def _verdict(url: str, root: HtmlElement) -> ArticleVerdict:
         signals.append((f"body {text} chars/{paragraphs} paragraphs", 2.0))
     elif text >= 500:
         signals.append((f"body {text} chars", 1.0))
-    elif text < 250:
+    elif text < _BRIEF_MIN:
         signals.append((f"little text ({text} chars)", -2.0))
-    elif text < 400:
+    elif text < 400 and not paragraphs:
         signals.append((f"short text ({text} chars)", -1.0))
     headlines = len(root.xpath(_LINKED_HEADLINES))
     if headlines >= 3:
@@ -161,8 +170,22 @@ def _verdict(url: str, root: HtmlElement) -> ArticleVerdict:
     repeated = _repeated_blocks(root)
     if repeated >= 8 and text < 1500:
         signals.append((f"{repeated} repeated teaser blocks", -1.5))
-    if find_published(root, url, title):
+    dated = bool(find_published(root, url, title))
+    if dated:
         signals.append(("published date", 1.0))
+    # A short news item: a headline, a paragraph or more of its own text, and a date or an item
+    # URL, on a page with no teaser list around it (provincial portals publish many briefs).
+    article_url = any(name.startswith("article url") for name, _ in signals)
+    if (
+        _BRIEF_MIN <= text < 800
+        and paragraphs
+        and (dated or article_url)
+        and title
+        and not _NON_ARTICLE_TITLE.match(label)
+        and teasers * 150 <= text
+        and not any(w <= -2.5 for _, w in signals)
+    ):
+        signals.append(("short news item", 1.0))
     score = round(sum(w for _, w in signals), 2)
     verdict = score >= 2.0
     decided = sorted(signals, key=lambda s: -abs(s[1]))

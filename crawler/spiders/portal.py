@@ -26,7 +26,7 @@ from crawler.bookkeeping import CrawlState
 from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
-from crawler.items import PageItem
+from crawler.items import PageItem, SeenPage
 from crawler.sources import Source, select_sources
 from crawler.urls import (
     canonical_article_url,
@@ -145,8 +145,19 @@ class PortalSpider(scrapy.Spider):
         meta: dict[str, Any] = {"source": src.key, "kind": "page", "nav_depth": nav_depth}
         headers: dict[str, str] = {}
         known = self.state.get(url) if self.state else None
-        if known is not None and known.kind == "article":
-            if lastmod and known.fetched_at and lastmod[:19] <= known.fetched_at[:19]:
+        # A page that was not an article is asked for conditionally too, after a run that
+        # completed (its links were then all followed) and never as a start page.
+        remembered = known is not None and (
+            known.kind == "article" or (known.kind == "page" and not start and self.state.complete)
+        )
+        if remembered:
+            assert known is not None
+            if (
+                known.kind == "article"
+                and lastmod
+                and known.fetched_at
+                and lastmod[:19] <= known.fetched_at[:19]
+            ):
                 self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped_known")
                 return None
             if known.etag:
@@ -212,6 +223,7 @@ class PortalSpider(scrapy.Spider):
             yield self._item(src, response, tree, text, url)
         else:
             self.listing_urls.add(url)
+            yield self._seen(src, response, url)
         yield from self._follow(src, response, tree, url, nav_depth, from_article=article)
 
     def _item(self, src: Source, response: Response, tree: Any, text: str, url: str) -> PageItem:
@@ -233,6 +245,15 @@ class PortalSpider(scrapy.Spider):
             source_province=src.province,
             selectors=dict(src.selectors),
             seen_urls=[*response.meta.get("redirect_urls", []), response.url],
+        )
+
+    def _seen(self, src: Source, response: Response, url: str) -> SeenPage:
+        def header(name: bytes) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+
+        return SeenPage(
+            src.key, url, response.status, header(b"ETag"), header(b"Last-Modified"), _now()
         )
 
     def _choose_canonical(self, tree: Any, url: str) -> str:

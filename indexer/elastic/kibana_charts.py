@@ -32,7 +32,7 @@ def _data_view(alias: str) -> dict[str, Any]:
         "attributes": {
             "title": alias,
             "name": "pressnews articles",
-            "timeFieldName": "date",
+            "timeFieldName": "first_seen",  # every article has one; `date` may be missing
             "fieldFormatMap": "{}",
             "runtimeFieldMap": "{}",
             "sourceFilters": "[]",

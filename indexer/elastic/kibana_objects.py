@@ -85,6 +85,14 @@ def _panels() -> list[tuple[dict[str, Any], tuple[int, int, int, int]]]:
             ),
             (32, 54, 16, 15),
         ),
+        (
+            _lens(
+                "pressnews-lens-years", "Articles by year (undated apart)", "lnsXY",
+                _terms_column("year", "Year", 30), _xy("bar_horizontal"),
+                "Year of each article's date; \"undated\" when the page gives no date.",
+            ),
+            (0, 69, 48, 12),
+        ),
     ]  # fmt: skip
     return lens
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Bumped when the mapping or analysis changes in a way that needs `pressnews index --rebuild`.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 DEFAULT_PREFIX = "pressnews"
 
@@ -157,8 +157,11 @@ def mappings() -> dict[str, Any]:
             "extra": {"type": "text", "analyzer": "vn_folded"},
             "published": _date(lenient=True),
             "event_date": _date(lenient=True),
-            "date": _date(lenient=False),  # always filled; the Kibana data view's time field
+            # published, else event_date; absent for an undated article (never the crawl date)
+            "date": _date(lenient=False),
+            "year": {"type": "keyword"},  # "2024", or "undated": what Kibana counts by year
             "fetched_at": _date(lenient=True),
+            "first_seen": _date(lenient=True),  # the Kibana data view's time field
             "province": _keyword_with_folded(),
             "province_now": _keyword_with_folded(),
             "location": {"type": "geo_point"},  # the province's map point

@@ -306,6 +306,7 @@ class ElasticSearch:
             "provinces": {"terms": {"field": "province", "size": size, "order": order}},
             "speakers": {"terms": {"field": "speakers.name", "size": size, "order": order}},
             "decrees": {"terms": {"field": "decrees", "size": size, "order": order}},
+            "undated": {"missing": {"field": "date"}},
             "years": {
                 "date_histogram": {
                     "field": "date",
@@ -332,6 +333,7 @@ class ElasticSearch:
             decrees=buckets("decrees"),
             years=years[: max(size, 30)],
             total=int(resp["hits"]["total"]["value"]),
+            undated=int(a["undated"]["doc_count"]),
         )
 
     # -- errors ------------------------------------------------------------------------------------

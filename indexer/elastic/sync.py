@@ -13,7 +13,7 @@ alias to it in one `_aliases` call; the old index is left in place (the report n
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
@@ -22,31 +22,13 @@ from vnlang.gazetteer import lookup
 from vnlang.legaldocs import match_key
 from vnlang.text import fold
 
+from ..model import Article
 from .client import ElasticUnavailable, one_line, translate_errors, url_of
 from .mapping import MAPPING_VERSION, IndexNames, alias_for, index_template
 
 # The article keys of CONTRACT.md, copied as they are into the document.
-ARTICLE_KEYS = (
-    "id",
-    "url",
-    "source",
-    "title",
-    "body",
-    "published",
-    "event_date",
-    "date",
-    "province",
-    "province_now",
-    "speakers",
-    "decrees",
-    "relevant",
-    "topics",
-    "authors",
-    "images",
-    "attachments",
-    "fetched_at",
-    "duplicate_of",
-)
+# The exported article's keys, from the model (one definition).
+ARTICLE_KEYS = tuple(f.name for f in fields(Article))
 
 
 @dataclass
@@ -122,12 +104,13 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
         for s in doc["speakers"]
         if isinstance(s, dict)
     ]
+    # Never the crawl date: an undated article has no `date` and `year` "undated".
     doc["date"] = (
         _day(article.get("date"))
         or _day(article.get("published"))
         or _day(article.get("event_date"))
-        or _day(article.get("fetched_at"))
     )
+    doc["year"] = doc["date"][:4] if doc["date"] else "undated"
     doc["extra"] = _extra(article)
     doc["speakers_key"] = [fold(s["name"]) for s in doc["speakers"] if s["name"].strip()]
     keys = {k for k in (match_key(d) for d in doc["decrees"] if d) if k}
