@@ -1,6 +1,17 @@
 """Score the Vietnamese enrichment against hand-labelled articles.
 
     .venv/bin/python bench/eval_enrich.py [--verbose] [--split dev|heldout|all]
+    .venv/bin/python bench/eval_enrich.py --set v2 --split dev -v   # tune on this only
+    .venv/bin/python bench/eval_enrich.py --set v2 --split heldout  # report, once per rule set
+
+Set v2 (tests/eval/v2, 180 articles) was written by six helper sessions that never read the
+enrichment code or set v1, from tests/eval/v2/BRIEF.md, each labelling its own articles. It was
+split once, by writer, before any article existed (tests/eval/v2/SPLIT.txt): writers A, C, E
+are the development half, B, D, F the held-out half. Besides the figures below it scores
+relevance as precision/recall/F1 and the article-or-not verdict on every brief, rendered in
+four CMS page templates (bench/eval_pages.py).
+
+Set v1 (below) is the first release's own set, written next to the rules.
 
 tests/eval/articles.jsonl holds articles written for this purpose with labels written by hand
 before tuning; the "heldout" split was written after the code was tuned and is reported apart.
@@ -39,6 +50,7 @@ from indexer.model import Enrichment, Extracted, Image  # noqa: E402
 from vnlang.text import fold  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "articles.jsonl"
+EVAL_V2 = ROOT / "tests" / "eval" / "v2"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
@@ -97,6 +109,10 @@ def score_one(sc: Score, aid: str, labels: dict, got: Enrichment) -> None:
         missed, extra = sc.prf("topics", labels["topics"], got.topics)
         for t in sorted(missed | extra):
             err(f"topic {'missed' if t in missed else 'extra'}: {t}")
+    rel_want, rel_have = labels["relevant"], got.relevant
+    sc.tp["relevance"] = sc.tp.get("relevance", 0) + int(rel_want and rel_have)
+    sc.fp["relevance"] = sc.fp.get("relevance", 0) + int(rel_have and not rel_want)
+    sc.fn["relevance"] = sc.fn.get("relevance", 0) + int(rel_want and not rel_have)
     for what in ("province", "province_now", "event_date", "relevant"):
         want, have = labels[what], getattr(got, what)
         sc.acc(what, want == have)
@@ -107,6 +123,37 @@ def score_one(sc: Score, aid: str, labels: dict, got: Enrichment) -> None:
 def load_eval(split: str) -> list[dict]:
     rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
     return [r for r in rows if split == "all" or r.get("split", "dev") == split]
+
+
+def load_v2(split: str) -> list[dict]:
+    rows = [
+        json.loads(line)
+        for path in sorted(EVAL_V2.glob("writer_*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def briefs_verdict(rows: list[dict], verbose: bool) -> tuple[int, int]:
+    """(pages judged articles with a body, pages) over every brief in every page template."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from eval_pages import pages
+
+    from crawler.extract.page import extract, is_article
+
+    right = total = 0
+    for r in rows:
+        if r.get("kind") != "brief":
+            continue
+        for label, url, html in pages(r):
+            verdict = is_article(url, html)
+            ok = verdict.is_article and bool(extract(url, html).body.strip())
+            right += ok
+            total += 1
+            if verbose and not ok:
+                print(f"    brief {r['id']} {label}: {verdict.reason}")
+    return right, total
 
 
 def extracted(row: dict) -> Extracted:
@@ -169,6 +216,9 @@ def report(name: str, rows: list[dict], verbose: bool) -> None:
     )
     for what in ("province", "province_now", "event_date", "relevant"):
         print(f"  {what:<13} accuracy {sc.rate(what):.3f}")
+    if "relevance" in sc.tp or "relevance" in sc.fn:
+        p, r, f = sc.f1("relevance")
+        print(f"  {'relevance':<13} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     if verbose and sc.errors:
         print("  errors:")
         for e in sc.errors:
@@ -200,13 +250,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score crawler.enrich against labelled articles")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every error")
     ap.add_argument("--split", choices=("dev", "heldout", "fresh", "all"), default=None)
+    ap.add_argument("--set", dest="which", choices=("v1", "v2", "both"), default="both")
     args = ap.parse_args(argv)
-    splits = [args.split] if args.split else ["dev", "heldout", "fresh"]
-    for split in splits:
-        report(f"eval/{split}", load_eval(split), args.verbose)
+    if args.which in ("v2", "both"):
+        splits = [args.split] if args.split else ["dev", "heldout"]
+        for split in splits:
+            rows = load_v2(split)
+            report(f"v2/{split} (writers {'ACE' if split == 'dev' else 'BDF'})", rows, args.verbose)
+            right, total = briefs_verdict(rows, args.verbose)
+            print(
+                f"  {'briefs':<13} article-or-not {right / max(total, 1):.3f} ({right}/{total} pages)"
+            )
+    if args.which in ("v1", "both"):
+        splits = [args.split] if args.split else ["dev", "heldout", "fresh"]
+        for split in splits:
+            if split in ("dev", "heldout", "fresh", "all"):
+                report(f"v1/{split}", load_eval(split), args.verbose and args.which == "v1")
+        if not args.split:
+            report("v1/all", load_eval("all"), False)
+            report("seeds (../shared)", load_seeds(), args.verbose)
     if not args.split:
-        report("eval/all", load_eval("all"), False)
-        report("seeds (../shared)", load_seeds(), args.verbose)
         ms, n = time_long_article(load_eval("all"))
         print(f"== timing: {ms:.2f} ms per enrich() on a {n}-word article")
     return 0

@@ -23,9 +23,13 @@ from crawler.enrich.relevance import judge
             "Các đại biểu được nghe chuyên đề: kỹ năng cung cấp thông tin và xử lý khủng hoảng "
             "truyền thông; chuyển đổi số.",
         ),
-        (
-            "Sơ kết 5 năm thực hiện quy chế phát ngôn và cung cấp thông tin cho báo chí",
-            "UBND tỉnh tổ chức hội nghị sơ kết 5 năm thực hiện Nghị định 09/2017/NĐ-CP.",
+        (  # the foreign-information programme's updates for officials
+            "Hội nghị cập nhật thông tin thời sự, đối ngoại quý II",
+            "Huyện ủy tổ chức hội nghị cho cán bộ chủ chốt; báo cáo viên Sở Ngoại vụ trình bày.",
+        ),
+        (  # the core topic in other words: working with reporters, a communication incident
+            "Trang bị kỹ năng làm việc với phóng viên cho cán bộ bệnh viện",
+            "Sở Y tế mở lớp về cách trả lời phỏng vấn và xử lý sự cố truyền thông.",
         ),
         (
             "Tap huan ky nang phat ngon cho can bo",  # a title without diacritics
@@ -68,6 +72,26 @@ def test_relevant(title: str, body: str) -> None:
             "cho báo chí về công tác phòng chống bão lũ.",
         ),
         ("Giá xăng dầu giảm nhẹ từ 15 giờ chiều nay", "Liên Bộ điều chỉnh giá bán lẻ xăng dầu."),
+        (  # a review of the decree's implementation trains nobody (CONTRACT.md `relevant`)
+            "Sơ kết 5 năm thực hiện quy chế phát ngôn và cung cấp thông tin cho báo chí",
+            "UBND tỉnh tổ chức hội nghị sơ kết 5 năm thực hiện Nghị định 09/2017/NĐ-CP.",
+        ),
+        (  # a plan that orders trainings for next year
+            "Kế hoạch tập huấn kỹ năng phát ngôn năm 2027",
+            "UBND tỉnh ban hành Kế hoạch số 77/KH-UBND; trong năm sẽ mở ba lớp tập huấn.",
+        ),
+        (  # a target announced, not a training held
+            "Quảng Bình sẽ bồi dưỡng kỹ năng phát ngôn cho cán bộ cấp xã",
+            "UBND tỉnh vừa ban hành kế hoạch về công tác phát ngôn năm tới.",
+        ),
+        (  # an inspection visit
+            "Đoàn kiểm tra làm việc về công tác phát ngôn tại Sở Công Thương",
+            "Đoàn kiểm tra việc thực hiện quy định về cung cấp thông tin cho báo chí.",
+        ),
+        (  # a list of spokespeople announced
+            "Công bố danh sách người phát ngôn của các sở, ngành",
+            "UBND tỉnh ký quyết định công bố người phát ngôn năm nay.",
+        ),
     ],
 )
 def test_near_misses(title: str, body: str) -> None:

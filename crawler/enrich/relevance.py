@@ -1,12 +1,20 @@
 """Is an article about training or conference work on spokesperson duties, information for the
 press, foreign information or media-crisis handling (CONTRACT.md `relevant`), and its topics.
 
-Relevant: an event (training, course, conference, seminar) whose subject is one of the four core
-topics: named in the title, or the title is a training on information or communication work and
-the body covers a core topic (seed 004: a training on information work with a crisis-handling
-module), or the body dwells on core topics (three or more mentions). Not relevant: a press
-conference itself (họp báo), a journalism prize, a training for journalists or Party
-propagandists (báo cáo viên) that does not cover the core topics, a generic meeting, other news.
+Relevant: an event (training, course, conference, seminar, update) whose subject is one of the
+four core topics: named in the title, or the title is a training on information or communication
+work and the body covers a core topic (seed 004: a training on information work with a
+crisis-handling module), or the body dwells on core topics (three or more mentions). The core
+topics are named in many ways: working with reporters, handling a communication incident,
+informing the press early, current-affairs and foreign-affairs updates for officials (the
+foreign-information programme's "thông tin thời sự, đối ngoại").
+
+Not relevant, whatever topic it names: what the article reports is not a training held but a
+plan, directive or target for one (a "Kế hoạch", "sẽ tập huấn", "100% ... năm 2025"; a lead that
+says a plan was issued), an inspection or survey visit, a year's review (tổng kết, sơ kết), the
+announcement of a list of spokespeople, a press conference (họp báo), a journalism prize, a
+meeting with the press; and a training for journalists or Party propagandists (báo cáo viên) that
+does not cover the core topics, a generic meeting, other news.
 
 Matching is on `fold_words` text (folded words, single spaces), by phrase.
 """
@@ -24,11 +32,18 @@ _TOPICS: dict[str, tuple[str, ...]] = {
         "cung cap thong tin cho bao chi", "cung cap thong tin bao chi",
         "cung cap va xu li thong tin bao chi", "cung cap thong tin cho cac co quan bao chi",
         "cung cap thong tin cho co quan bao chi", "tiep va lam viec voi bao chi",
+        "lam viec voi bao chi", "lam viec voi phong vien", "ung xu voi bao chi",
+        "phan hoi bao chi", "tra loi phong van", "thong cao bao chi", "cung cap thong tin som",
+        "chu dong cung cap thong tin", "cung cap thong tin kip thoi",
     ),
-    "thông tin đối ngoại": ("thong tin doi ngoai", "ttdn"),
+    "thông tin đối ngoại": (
+        "thong tin doi ngoai", "ttdn", "thoi su doi ngoai", "thoi su va doi ngoai",
+        "ngoai giao cong chung",
+    ),
     "khủng hoảng truyền thông": (
         "khung hoang truyen thong", "khung hoang thong tin", "xu li khung hoang",
-        "tinh huong khung hoang",
+        "tinh huong khung hoang", "su co truyen thong", "khung hoang tren mang",
+        "thong tin sai su that", "thong tin tieu cuc",
     ),
     "chuyển đổi số": ("chuyen doi so",),
     "quản lý báo chí": (
@@ -59,15 +74,30 @@ _CORE = (
 # An event of training or conference work.
 _EVENT = re.compile(
     r"\b(?:tap huan|boi duong|lop hoc|khoa hoc|dao tao|hoi thao|toa dam|hoi nghi|quan triet|"
-    r"chuyen de|hoi thi|dien tap|nghiep vu|ki nang|trien khai)\b"
+    r"chuyen de|hoi thi|dien tap|nghiep vu|ki nang|trien khai|cap nhat|trang bi|hoc vien)\b"
 )
-# A training or course in the title.
-_TRAINING = re.compile(r"\b(?:tap huan|boi duong|lop|khoa|dao tao|hoi thao|toa dam|ki nang)\b")
+# A training, course or update in the title ("trang bị kỹ năng", "học cách", "cập nhật").
+_TRAINING = re.compile(
+    r"\b(?:tap huan|boi duong|lop|khoa|dao tao|hoi thao|toa dam|ki nang|cap nhat|trang bi|"
+    r"hoc cach|hoc ki nang|dien tap|nang cao nang luc)\b"
+)
+# What the article reports is a plan, directive or target, an inspection or survey, a review
+# of the year or an announcement: not a training held, whatever its topic.
+_NOT_HELD_TITLE = re.compile(
+    r"^(?:\w+ ){0,3}?ke hoach\b|^(?:chi thi|ket luan)\b|\bse (?:to chuc|tap huan|boi duong|mo)\b|"
+    r"\b100 (?:phan tram )?(?:nguoi|can bo|co quan)|\b(?:doan )?kiem tra\b|\bkhao sat\b|"
+    r"\bgiam sat\b|\btong ket\b|\bso ket\b|\bcong bo (?:danh sach )?nguoi phat ngon\b"
+)
+# A lead that says a plan or directive was issued ("vừa ban hành Kế hoạch số 12/KH-UBND").
+_PLAN_LEAD = re.compile(
+    r"\b(?:ban hanh|phe duyet|trien khai) (?:ke hoach|chi thi|cong van|ket luan)\b"
+)
 # Information and communication work in a title.
 _INFO_WORK = re.compile(r"\b(?:thong tin|truyen thong|bao chi|tuyen truyen)\b")
 # Events that are not relevant in themselves: a press conference, a prize, a press briefing.
 _NOT_EVENT_TITLE = re.compile(
-    r"\b(?:hop bao|giai bao chi|trao giai|giao ban bao chi|le trao|cuoc thi|hoi bao xuan)\b"
+    r"\b(?:hop bao|giai bao chi|trao giai|giao ban bao chi|le trao|cuoc thi|hoi bao xuan|"
+    r"gap mat|hop mat|gap go)\b"
 )
 # Audiences whose trainings do not count unless they cover the core topics.
 _JOURNALISTS = re.compile(
@@ -96,6 +126,13 @@ def judge(title: str, body: str) -> tuple[bool, list[str]]:
     core_body = sum(in_body[name] for name in _CORE)
     training_title = bool(_TRAINING.search(t))
     if _NOT_EVENT_TITLE.search(t) and not training_title:
+        return False, topics
+    if _NOT_HELD_TITLE.search(t):
+        return False, topics
+    first = fold_words(body.split("\n", 1)[0][:400])
+    if _PLAN_LEAD.search(first) and not re.search(
+        r"\b(?:khai mac|da to chuc|to chuc hoi nghi)\b", first
+    ):
         return False, topics
     if not (_EVENT.search(t) or _EVENT.search(b[:600])):
         return False, topics
