@@ -120,14 +120,15 @@ def test_presenter_list() -> None:
     ]
 
 
-def test_chair_attendee_byline_photographer_are_not_speakers() -> None:
+def test_attendee_byline_photographer_are_not_speakers_but_the_chair_is() -> None:
     body = (
         "Đồng chí Phan Thế Tùng, Phó Chủ tịch UBND tỉnh chủ trì hội nghị. Tham dự có bà Lê Thị "
         "Hoài Chung, Phó Chủ tịch UBND tỉnh; đồng chí Nguyễn Văn Phong, Trưởng ban Tuyên giáo.\n"
         "Tin, ảnh: Nguyễn Minh Trang\nHoàng Thị Tố Loan\nTrung tâm Công nghệ số"
     )
     caption = "Các đại biểu dự hội nghị. Ảnh: Trần Văn Nam"
-    assert speakers(body, [caption]) == []
+    # Chairing counts as speaking (issue 8: "people who spoke, chaired or trained").
+    assert speakers(body, [caption]) == [("Phan Thế Tùng", "Phó Chủ tịch UBND tỉnh")]
 
 
 def test_captions_name_speakers_after_the_body() -> None:
@@ -169,3 +170,92 @@ def test_roles_normalise_separators_and_keep_capitalisation_of_the_fullest() -> 
     assert speakers(body) == [
         ("Đào Xuân Yên", "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo Tỉnh ủy"),
     ]
+
+
+# -- the families of issue 8, each as a rule of the language (examples written for this file) ---
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # role, dash, name, action after
+            "Phó Giám đốc Sở Tư pháp – Đỗ Minh Khang phát biểu tại lớp học.",
+            [("Đỗ Minh Khang", "Phó Giám đốc Sở Tư pháp")],
+        ),
+        (  # role and name, dash, then the action
+            "Phó Chủ tịch UBND huyện Vi Thị Hằng – Chủ trì hội nghị.",
+            [("Vi Thị Hằng", "Phó Chủ tịch UBND huyện")],
+        ),
+        (  # chairing named after "là"
+            "Chủ trì buổi tập huấn là Trưởng Ban Dân vận Huyện ủy Lục Văn Sáng.",
+            [("Lục Văn Sáng", "Trưởng Ban Dân vận Huyện ủy")],
+        ),
+        (  # a list introduced by a word of presenting, joined by "và"
+            "Báo cáo viên của lớp gồm ông Tạ Quang Huy, Trưởng phòng Báo chí và bà Lò Thị Én, "
+            "giảng viên Trường Chính trị tỉnh.",
+            [
+                ("Tạ Quang Huy", "Trưởng phòng Báo chí"),
+                ("Lò Thị Én", "giảng viên Trường Chính trị tỉnh"),
+            ],
+        ),
+        (  # co-chairs in one sentence
+            "Đồng chủ trì hội nghị có ông Mạc Văn Tài, Giám đốc Sở Ngoại vụ và bà Cù Thị Hạnh, "
+            "Phó Trưởng Ban Tuyên giáo Tỉnh ủy.",
+            [
+                ("Mạc Văn Tài", "Giám đốc Sở Ngoại vụ"),
+                ("Cù Thị Hạnh", "Phó Trưởng Ban Tuyên giáo Tỉnh ủy"),
+            ],
+        ),
+        (  # stacked titles; the abbreviation's dot does not end the sentence of the list
+            "Giảng viên là các chuyên gia như TS. Hứa Văn Đông, Trưởng khoa Báo chí; Đại tá, ThS. "
+            "Âu Minh Trí, Phó Chính ủy Bộ Chỉ huy Quân sự tỉnh.",
+            [
+                ("Hứa Văn Đông", "Trưởng khoa Báo chí"),
+                ("Âu Minh Trí", "Phó Chính ủy Bộ Chỉ huy Quân sự tỉnh"),
+            ],
+        ),
+        (  # a foreign name after a title with a place in it
+            "Tổng Lãnh sự Niu Di-lân tại TP. Hồ Chí Minh Oliver Brantley chia sẻ kinh nghiệm.",
+            [("Oliver Brantley", "Tổng Lãnh sự Niu Di-lân tại TP. Hồ Chí Minh")],
+        ),
+        (  # a foreign name after a nationality
+            "Chuyên gia Úc, ông Declan Forsyth, cố vấn truyền thông của một tổ chức phi chính phủ, "
+            "trình bày chuyên đề.",
+            [("Declan Forsyth", "cố vấn truyền thông của một tổ chức phi chính phủ")],
+        ),
+        (  # name and role on a line of their own, the quotation on the next
+            "Bà Khổng Thị Nhàn - Phó Giám đốc Trung tâm Y tế huyện:\n“Chúng tôi cần nói sớm.”",
+            [("Khổng Thị Nhàn", "Phó Giám đốc Trung tâm Y tế huyện")],
+        ),
+        (  # an official who came and directed
+            "Đồng chí Triệu Thị Lành, Phó Bí thư Huyện ủy đến dự và chỉ đạo hội nghị.",
+            [("Triệu Thị Lành", "Phó Bí thư Huyện ủy")],
+        ),
+        (  # a dash glued to the name
+            "Ông Lương Văn Cừ- Phó Chủ tịch UBND xã hướng dẫn học viên.",
+            [("Lương Văn Cừ", "Phó Chủ tịch UBND xã")],
+        ),
+        (  # coordinated subjects share the verb
+            "Đồng chí Nông Văn Lợi, Giám đốc Sở Nội vụ và đồng chí Bế Thị Xuân, Phó Giám đốc Sở Y tế "
+            "đồng chủ trì.",
+            [("Nông Văn Lợi", "Giám đốc Sở Nội vụ"), ("Bế Thị Xuân", "Phó Giám đốc Sở Y tế")],
+        ),
+        (  # an ethnic-minority name with an apostrophe
+            "Bà H'Mai Niê, Phó Chủ tịch UBND xã phát biểu khai mạc.",
+            [("H'Mai Niê", "Phó Chủ tịch UBND xã")],
+        ),
+    ],
+)
+def test_speaker_families(body: str, expected: list[tuple[str, str]]) -> None:
+    assert speakers(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Học viên tham quan Trường Chính trị Hoàng Văn Thụ và nghe giới thiệu về lịch sử trường.",
+        "Ông nhắc lại công văn do Giám đốc Sở khi đó là ông Vũ Đình Thành ký, yêu cầu cập nhật danh sách.",
+        "Ông đọc lại câu mà cố nhà báo Trịnh Văn Lư từng viết trong một bài xã luận.",
+        "Giám đốc Công ty tư vấn Blue Harbour Partners tham dự hội nghị.",
+    ],
+)
+def test_not_speakers(body: str) -> None:
+    assert speakers(body) == []

@@ -22,29 +22,20 @@ from dataclasses import dataclass, field
 
 from indexer.model import Speaker
 from vnlang.gazetteer import all_provinces, lookup
+from vnlang.names import COUNTRIES, NATIONALITIES, SURNAMES, is_foreign_word
 from vnlang.text import fold_fast, squeeze
 
 # Upper- and lower-case letters of Vietnamese (Latin with diacritics), for name patterns.
 _UP = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper())
 _LO = "".join(c for c in map(chr, range(0x61, 0x1EFA)) if c.isalpha() and c.islower())
-# A run of capitalised syllables: a name, maybe with a province or unit name before it.
-_CAP_RUN = re.compile(rf"\b[{_UP}][{_LO}]*(?:\s[{_UP}][{_LO}]*)+(?!\w)")
-# Common surnames (Kinh and ethnic minorities): a name starts with one.
-# fmt: off
-_SURNAMES = frozenset([
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý", "Đào", "Đầu", "Đinh", "Lâm", "Mai", "Trịnh", "Trương", "Cao",
-    "Tạ", "Hà", "Lưu", "Vương", "Thái", "Quách", "Kiều", "Châu", "Lương", "Tô", "Tôn", "Thân",
-    "Nông", "Hứa", "Âu", "Lục", "Đàm", "Đoàn", "Đồng", "Đường", "Giang", "Giáp", "Hầu", "Khổng",
-    "Khúc", "Kim", "La", "Lã", "Lại", "Lò", "Lường", "Mạc", "Mạnh", "Mẫn", "Nghiêm", "Ngọ",
-    "Ninh", "Phí", "Phùng", "Quan", "Quản", "Sầm", "Thạch", "Thiều", "Tiêu", "Tòng",
-    "Triệu", "Trình", "Từ", "Vi", "Viên", "Yên", "Chu", "Chử", "Công", "Cù", "Doãn",
-    "Diệp", "Điểu", "Hàn", "Hồng", "Hùng", "Khương", "Kha", "Lạc", "Lô", "Lợi", "Mã", "Mông",
-    "Nhâm", "Quàng", "Sùng", "Giàng", "Thào", "Vàng", "Mùa", "Ksor", "Siu", "Rơ", "Y",
-    "Bế", "Bạch", "Cầm", "Chế", "Chiêm", "Đạo", "Đậu", "Đôn", "Tăng", "Tống", "Uông",
-    "Ứng", "Vòng", "Xa"
-])
-# fmt: on
+# One capitalised syllable or word; an apostrophe or hyphen may join pieces ("H’Linh", "Sung-ho").
+_CAP_WORD = rf"[{_UP}][{_LO}]*(?:['’-][{_UP}{_LO}][{_LO}]*)*"
+# A run of capitalised words on one line: a name, maybe with a province or unit name before it;
+# a foreign name may hold a lower-case particle ("Pieter van Wijk").
+_CAP_RUN = re.compile(
+    rf"(?<![\w'’-]){_CAP_WORD}(?:[ \u00a0](?:(?:van|von|de|der|den|da|del|di|du|le|la) )?{_CAP_WORD})+"
+    rf"(?![\w'’])"
+)
 # Words that end a name inside a capitalised run (role and unit words, never a syllable of one).
 # fmt: off
 _NOT_NAME = frozenset([
@@ -56,7 +47,7 @@ _NOT_NAME = frozenset([
 # First words of province names: a run starting with one may name a province, not a person.
 _PROVINCE_FIRST = frozenset(p.name.split()[0] for p in all_provinces()) | {"TP", "Tp", "Thừa"}
 # Capitalised pairs that look like names but are not people.
-_NOT_PERSON = frozenset({"Việt Nam", "Trung Quốc", "Hàn Quốc", "Hoa Kỳ", "Hoàng Sa", "Trường Sa"})
+_NOT_PERSON = COUNTRIES
 # Honorifics and titles before a name ("đồng chí", "ông", "bà", "TS.", "nhà báo", "Đại tá").
 _HONORIFIC = re.compile(
     r"(?:(?<!\w)(?:[Đđ]ồng chí|[Đđ]/[Cc]|[Ôô]ng|[Bb]à|(?<!Hội )[Nn]hà báo|[Ll]uật sư|[Cc]huyên gia|"
@@ -71,16 +62,20 @@ _SHORT = re.compile(
 _ROLE_HEAD = re.compile(
     r"(?:(?:Phó|Quyền|Nguyên)\s){0,2}(?:Thứ trưởng|Bộ trưởng|Giám đốc|Chủ tịch|"
     r"Bí thư|Trưởng|Cục trưởng|Vụ trưởng|Viện trưởng|Tổng cục trưởng|Chánh|Tổng [Bb]iên tập|"
-    r"Tổng [Gg]iám đốc|Tổng [Tt]hư ký|Tổng [Ll]ãnh sự|Chủ nhiệm|Hiệu trưởng|Đại sứ|[ỦUủu][ỷy] viên|"
+    r"Tổng [Gg]iám đốc|Tổng [Tt]hư ký|Tổng [Ll]ãnh sự|Chủ nhiệm|Hiệu trưởng|Đại sứ(?! quán)|[ỦUủu][ỷy] viên|"
     r"Tỉnh [uủ][ỷy] viên|Thành [uủ][ỷy] viên|Huyện [uủ][ỷy] viên|[Nn]gười phát ngôn|Thành viên|"
     r"[Gg]iảng viên|[Cc]huyên viên|[Bb]áo cáo viên|[Pp]hóng viên|[Bb]iên tập viên|Thư ký|"
-    r"Chỉ huy trưởng|Thủ trưởng|Trợ lý|Kiểm sát viên|Thẩm phán|Đại biểu Quốc hội|Chuyên gia|kiêm)"
+    r"Chỉ huy trưởng|Thủ trưởng|Trợ lý|Kiểm sát viên|Thẩm phán|Đại biểu Quốc hội|Chuyên gia|kiêm|"
+    r"Chính ủy|Chính uỷ|Chính trị viên|Tham tán|Lãnh sự|Cố vấn|Trưởng khoa|Trưởng đoàn|Cán bộ|"
+    r"Nghệ nhân|Điều phối viên|Trưởng ban|Trưởng phòng|Phó phòng)"
     r"(?!\w)",
     re.IGNORECASE,
 )
 # Role words that may start a role in lower case ("người phát ngôn Bộ Ngoại giao").
 _LOWER_HEADS = (
     "người phát ngôn", "kiêm", "nguyên", "giảng viên", "chuyên viên", "phóng viên", "chuyên gia",
+    "cố vấn", "cán bộ", "tham tán", "chính trị viên", "trưởng", "phó", "chủ tịch", "giám đốc",
+    "nghệ nhân", "điều phối viên",
 )  # fmt: skip
 # Unit words a role part may start with ("Bộ Thông tin và Truyền thông", "Cục Báo chí").
 _ORG_HEAD = re.compile(
@@ -97,16 +92,21 @@ _VERBS = (
     r"giới thiệu|hướng dẫn|quán triệt|cho biết|khẳng định|đề nghị|yêu cầu|nêu|đánh giá|"
     r"thông tin (?:về|tại|cho|thêm)|giải đáp|trao đổi|trả lời|nói|lưu ý|đặt vấn đề|phân tích|"
     r"nhận định|nhận xét|có bài|(?<!ban )chỉ đạo|báo cáo(?! viên)|đề cập|tham luận|"
-    r"giảng(?! viên)|thuyết trình|dặn dò|cảnh báo|khuyến cáo|chỉ rõ|đưa ra|đề xuất|mong muốn|"
+    r"(?<!thỉnh )giảng(?! viên)|thuyết trình|dặn dò|cảnh báo|khuyến cáo|chỉ rõ|đưa ra|đề xuất|mong muốn|"
     r"bày tỏ|làm rõ|hoan nghênh|biểu dương|ghi nhận|cảm ơn|chúc mừng|tổng kết|kiến nghị|"
-    r"giải thích|thông báo|công bố|cho rằng|tin tưởng|định hướng"
+    r"giải thích|thông báo|công bố|cho rằng|tin tưởng|định hướng|"
+    r"(?:đồng )?chủ trì|khai giảng|bế giảng|điều hành|cập nhật|đảm nhận|điểm lại|thông qua|"
+    r"thông tin(?=\s*:)|dẫn dắt|hướng dẫn|tổng hợp ý kiến|giải đáp"
 )
+_VERB_AT_END = re.compile(rf"\s(?:{_VERBS}|thông tin)\s*$", re.IGNORECASE)
 _SPEECH = re.compile(rf"(?<!\w)(?:{_VERBS}|gợi mở|hệ thống hóa|cung cấp)(?!\w)", re.IGNORECASE)
 # Words that end a role: a speech verb, another verb, or the start of the next clause.
 _STOP = re.compile(
-    rf"(?<!\w)(?:{_VERBS}|chủ trì|điều hành|dự(?! án| thảo| báo| toán)|tới|đến|tham dự|đã|"
-    r"cũng|còn|đồng thời|tại|trong|khi|với|là|cùng|được|thay mặt|làm|tham gia|tặng|trao|"
-    r"nhận|tiếp|ký|đại diện|và (?:ông|bà|đồng chí|các)|phụ trách|trực tiếp)(?!\w)",
+    rf"(?<!\w)(?:{_VERBS}|chủ trì|điều hành|dự(?! án| thảo| báo| toán)|tới|(?<!điểm )đến|tham dự|đã|"
+    rf"cũng|còn|đồng thời|tại(?!\s[{_UP}])|trong|khi|với|là|cùng|được|thay mặt|làm|tham gia|tặng|trao|"
+    r"nhận|tiếp|(?<!thư )ký|(?<!văn phòng )đại diện|phụ trách|trực tiếp|như|gửi|cung cấp|"
+    r"và(?= (?:ông|bà|đồng chí|các|nhà báo|ThS|TS|PGS|GS|Đại tá|Thượng tá|Trung tá|Thiếu tá|"
+    r"Thiếu tướng|Phó |Trưởng |Giám đốc|Chủ tịch)))(?!\w)",
     re.IGNORECASE,
 )
 # Sentence openers that make the following subject a speaker ("Phát biểu khai mạc ..., ông A").
@@ -130,14 +130,43 @@ _ROLE_OPEN = re.compile(r"\s*(?:[-–—,]|\((?=[^()]{3,160}\)))\s*")
 # Separators between role parts, kept so that a unit's own dashes can be put back.
 _PART_SEP = re.compile(r"(\s*[-–—]\s*|\s*,\s*)")
 # Where a clause starts (for openers) and where a sentence starts (for list heads).
-_SENT_END = re.compile(r"[.!?;\n](?=\s)|\n")
-_LIST_START = re.compile(r"[.!?](?<!TP\.)(?<!Tp\.)(?=\s)|\n")
+_ABBR_DOT = r"(?<!TP\.)(?<!Tp\.)(?<!TS\.)(?<!ThS\.)(?<!GS\.)(?<!BS\.)(?<!CKII\.)(?<!CKI\.)"
+_SENT_END = re.compile(rf"[!?;\n](?=\s)|\.{_ABBR_DOT}(?=\s)|\n")
+_LIST_START = re.compile(rf"[!?](?=\s)|\.{_ABBR_DOT}(?=\s)|\n")
 # Where the clause before a title-first role starts.
 _BOUNDARY = re.compile(r"[;:\n!?(“”\"]|(?<!TP)(?<!Tp)(?<!TS)(?<!ThS)(?<!GS)\.(?=\s)")
 # A role part ending in "phòng" before ", chống": "An ninh mạng và phòng, chống tội phạm".
 _KEEP_COMMA = re.compile(r"(?<!\w)phòng$")
-# "Báo cáo viên ... là ông A", "Giảng viên lớp học là TS. B": the named person presents.
-_PRESENTER_IS = re.compile(r"(?:[Bb]áo cáo viên|[Gg]iảng viên|[Dd]iễn giả)[^.;:]{0,50}\slà\s*$")
+# "Báo cáo viên ... là ông A", "Giảng viên lớp học là TS. B", "Chủ trì buổi học là ROLE A": the
+# named person presents or chairs.
+_PRESENTER_IS = re.compile(
+    r"(?:[Bb]áo cáo viên|[Gg]iảng viên|[Dd]iễn giả|(?:[Đđ]ồng )?[Cc]hủ trì|[Đđ]iều hành|"
+    r"[Dd]ẫn dắt)[^.;:]{0,50}\slà\s*$"
+)
+# A sentence that opens with the work of chairing, presenting or training and then lists people
+# ("Đồng chủ trì hội nghị có bà A, ... và ông B, ...", "Báo cáo viên của lớp gồm TS. A, ...",
+# "Truyền đạt tại lớp có ...", "Giảng viên là các chuyên gia như ..."): everyone listed speaks.
+_LIST_HEAD = re.compile(
+    r"^\s*(?:(?:Tiếp đó|Sau đó|Tại (?:hội nghị|lớp[^,]{0,30}|buổi[^,]{0,30}))\s*,\s*)?"
+    r"(?:(?:[Đđ]ồng )?[Cc]hủ trì|[Bb]áo cáo viên|[Gg]iảng viên|[Tt]ruyền đạt|[Tt]rình bày|"
+    r"[Dd]iễn giả|[Hh]ướng dẫn|[Đđ]iều hành|[Dd]ẫn dắt|[Cc]ác chuyên gia|[Cc]hia sẻ|"
+    r"[Pp]hát biểu|[Gg]iảng dạy)(?!\w)[^.!?:]{0,100}?(?:\s(?:có|gồm|là|như)(?!\w)|:)"
+)
+# "Theo báo cáo của ông A", "Theo ông A": what follows is the person's own account.
+_ACCORDING = re.compile(r"(?<!\w)[Tt]heo (?:báo cáo|thông tin|chia sẻ|đánh giá) của\s*$")
+# Institutions and streets named after a person ("Trường Chính trị Hoàng Văn Thụ", "đường Trần
+# Phú"): the name that follows is part of the institution's name.
+_NAMED_AFTER = re.compile(
+    r"(?<!\w)(?:Trường(?: Chính trị| Đại học| Cao đẳng| Trung cấp| THPT| THCS| Tiểu học)?|[Đđ]ường|"
+    r"[Pp]hố|Quỹ|Giải(?: thưởng)?|Bệnh viện|Khu di tích|Nhà văn hóa|Cầu|Công ty|Tập đoàn|"
+    rf"Dự án|Hãng)(?: (?!và |ông |bà |đồng chí|là |của )[{_LO}]+){{0,3}}\s$"
+)
+# Acts that are not speech and end what a mention did ("do ông A ký", "cố nhà báo A từng viết").
+_NOT_SPEECH_ACT = re.compile(r"(?<!\w)(?:ký|từng|đã từng|qua đời|từ trần)(?!\w)")
+# Where the words after a mention stop belonging to it: the clause ends, or another person.
+_WINDOW_END = re.compile(r"[;!?\n“\"]|\.(?=\s|$)|(?<!\w)(?:ông|bà|đồng chí)\s")
+# Quotation marks that open a person's words.
+_QUOTE_OPEN = "“\"«'"
 
 
 @dataclass
@@ -181,12 +210,35 @@ def _abbreviations(text: str) -> dict[str, str]:
     return out
 
 
+def _foreign_tail(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The foreign name a run ends with ("Tổng Lãnh sự ... Andrew Pemberton", "Đức Thomas K"):
+    two to four Latin words at its end, one of them spelled as no Vietnamese syllable is."""
+    i = len(words)
+    while i > 0 and (
+        re.fullmatch(r"[A-Za-z'’-]+", words[i - 1][2]) and words[i - 1][2] not in NATIONALITIES
+    ):
+        i -= 1
+    tail = words[i:]
+    if not 2 <= len(tail) <= 4 or not any(is_foreign_word(w[2]) for w in tail):
+        return None
+    if not tail[0][2][0].isupper():
+        return None
+    return tail[0][0], tail[-1][1]
+
+
 def _name_in_run(run: str, honorific: bool) -> tuple[int, int] | None:
     """(start, end) of a person's name inside a capitalised run, or None."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", run)]
+    if run.startswith("Hồ Chí Minh ") and len(words) > 4:  # "tại TP. Hồ Chí Minh Nguyễn A"
+        words = words[3:]
+    foreign = _foreign_tail(words)
+    if foreign is not None:
+        return foreign
     i = 0
     while i < len(words) and words[i][2] in ("Ông", "Bà"):
         i += 1
+        honorific = True
+    first = i
     start = None
     while i < len(words):
         w = words[i][2]
@@ -199,7 +251,7 @@ def _name_in_run(run: str, honorific: bool) -> tuple[int, int] | None:
                 i += k
                 break
         else:
-            if w in _SURNAMES or (honorific and i == 0 and w not in _NOT_NAME):
+            if w in SURNAMES or (honorific and i == first and w not in _NOT_NAME):
                 start = i
                 break
             i += 1
@@ -210,7 +262,7 @@ def _name_in_run(run: str, honorific: bool) -> tuple[int, int] | None:
         end += 1
     n = end - start
     toks = [x[2] for x in words[start:end]]
-    if n < 2 or any(len(t) > 7 for t in toks):
+    if n < 2 or any(len(t) > 7 and not re.search(r"['’-]", t) for t in toks):
         return None
     name = " ".join(toks)
     if name in _NOT_PERSON or name.startswith("Hồ Chí Minh") or lookup(name):
@@ -237,6 +289,10 @@ def _role_parts(segment: str) -> tuple[str, int]:
     """(role at the start of `segment`, after the name and its separator; its length there)."""
     m = _TERM.search(segment)
     segment = segment[: m.start()] if m else segment
+    if m and m.group(0) == ":":  # "A, ROLE thông tin: ...": the verb before the colon
+        verb = _VERB_AT_END.search(segment)
+        if verb:
+            segment = segment[: verb.start()]
     pieces = _PART_SEP.split(segment)
     parts: list[str] = []
     sep, pos, end = "", 0, 0
@@ -263,7 +319,7 @@ def _role_parts(segment: str) -> tuple[str, int]:
             break
         sep = pieces[idx + 1] if idx + 1 < len(pieces) else ""
         pos += len(pieces[idx]) + len(sep)
-    return ", ".join(squeeze(p) for p in parts), end
+    return ", ".join(squeeze(p) for p in parts).rstrip(" .,;"), end
 
 
 def _role_after(text: str, end: int) -> tuple[str, int]:
@@ -286,7 +342,7 @@ def _role_before(text: str, start: int) -> tuple[str, int]:
     h = _HONORIFIC.search(seg)
     if h:
         seg = seg[: h.start()]
-    seg = seg.rstrip(" ,")
+    seg = re.sub(r"[ \t,–—-]+$", "", seg)  # "ROLE – NAME": the dash belongs to neither
     cut = max((m.start() for m in _BOUNDARY.finditer(seg)), default=-1)
     clauses = seg[cut + 1 :].split(",")
     role, first, tail = "", -1, ""
@@ -312,22 +368,43 @@ def _role_before(text: str, start: int) -> tuple[str, int]:
     return squeeze(role), first
 
 
-def _speaking(text: str, start: int, end: int, bounds: _Bounds) -> bool:
-    """Is the mention spanning text[start:end] (with its role) the one who speaks?"""
-    window = text[end : end + 80]
-    t = re.search(r"[.;!?\n“\"]|(?<!\w)(?:ông|bà|đồng chí)\s", window)
+def _speaking(text: str, start: int, end: int, bounds: _Bounds, with_role: bool = True) -> bool:
+    """Is the mention spanning text[start:end] (with its role) the one who speaks?
+
+    `with_role` False: no role was read after the name, so an unrecognised description
+    ("cố vấn truyền thông của Công ty X") may stand between the name and its verb."""
+    window = text[end : end + (80 if with_role else 180)]
+    other = _NOT_SPEECH_ACT.search(window)
+    if other is not None:
+        window = window[: other.start()]
+    t = _WINDOW_END.search(window)
     if _SPEECH.search(window[: t.start()] if t else window):
+        return True
+    if (
+        t is not None
+        and t.group(0)[0] not in '.;!?\n“"'
+        and window[: t.start()].rstrip().endswith(" và")
+    ):
+        # "A, ROLE và ông B, ROLE đồng chủ trì": coordinated subjects share the verb
+        longer = text[end : end + 320]
+        cut = re.search(r"[;!?\n]|\.(?=\s|$)", longer)
+        if _SPEECH.search(longer[: cut.start()] if cut else longer):
+            return True
+    stop = re.search(r"[:.;!?\n]", window)
+    if stop is not None and _spoke_next(text, end + stop.start()):
         return True
     s = bounds.clause_start(start)
     prefix = text[s:start]
     h = _HONORIFIC.search(prefix)
     bare = prefix[: h.start()] if h else prefix
-    if _HEARD.search(bare) or _PRESENTER_IS.search(bare):
+    if _HEARD.search(bare) or _PRESENTER_IS.search(bare) or _ACCORDING.search(bare):
         return True
     if _OPENER.match(bare) and (bare.rstrip().endswith(",") or bare.strip() == "Theo"):
         return True
     s = bounds.sentence_start(start)
     sentence = text[s:start]
+    if _LIST_HEAD.match(sentence) and not _ATTENDEES.search(sentence):
+        return True
     colon = sentence.find(":")
     if colon >= 0:
         head = sentence[:colon]
@@ -335,9 +412,30 @@ def _speaking(text: str, start: int, end: int, bounds: _Bounds) -> bool:
     return False
 
 
+def _spoke_next(text: str, at: int) -> bool:
+    """After a mention's clause ends at `at`: does the person's own speech follow? A colon then
+    a quotation ("A, ROLE: “...”"), or the end of a line whose next line is a quotation or
+    starts with a speech verb (a name and role on a line of their own, a caption)."""
+    rest = text[at : at + 4]
+    if rest[:1] == ":":
+        nxt = rest[1:].lstrip(" \n")
+        return bool(nxt) and nxt[0] in _QUOTE_OPEN
+    if rest[:1] == "\n":
+        line = text[at + 1 : at + 120]
+        head = line.lstrip()
+        if head[:1] in _QUOTE_OPEN:
+            return True
+        m = _SPEECH.match(head)
+        return bool(m) and head[:1].islower()
+    return False
+
+
 def _merge_short_names(people: dict[str, _Person]) -> None:
-    """Fold "bà Thu Hà" (no surname) into the one person whose full name ends that way."""
-    for key in [k for k, p in people.items() if p.name.split()[0] not in _SURNAMES]:
+    """Fold "bà Thu Hà" (no surname) into the one person whose full name ends that way; also a
+    two-word "Kim Oanh" (Kim is a surname too) that ends exactly one longer name of the text."""
+    for key in [
+        k for k, p in people.items() if p.name.split()[0] not in SURNAMES or len(k.split()) == 2
+    ]:
         full = [k for k in people if k != key and k.endswith(" " + key)]
         if len(full) != 1:
             continue
@@ -362,6 +460,10 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
         if span is None:
             continue
         s, e = run.start() + span[0], run.start() + span[1]
+        if _NAMED_AFTER.search(text[max(0, s - 30) : s]) or re.search(
+            r"(?<!\w)cố\s(?:\w+\s){0,2}$", text[max(0, s - 30) : s]
+        ):
+            continue  # "Trường Chính trị Hoàng Văn Thụ", "Công ty X Y", "cố nhà báo A"
         if span[0] > 0 and run.group(0)[: span[0]].strip() in ("Ông", "Bà"):
             honorific = True
         elif span[0] > 0:
@@ -376,7 +478,7 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
                 role = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", full, role)
         at_honorific = run.start() - len(prev) + h.start() if h and span[0] == 0 else s
         mstart = before_start if before else at_honorific
-        spoke = _speaking(text, mstart, role_end if after else e, bounds)
+        spoke = _speaking(text, mstart, role_end if after else e, bounds, with_role=bool(after))
         name = squeeze(text[s:e])
         person = people.setdefault(fold_fast(name), _Person(name))
         upper = sum(map(str.isupper, role))
