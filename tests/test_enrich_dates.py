@@ -28,6 +28,9 @@ LEAD = ", Sở Thông tin và Truyền thông tổ chức hội nghị tập hu�
         ("Từ ngày 10 đến 12/5/2023", None, "2023-05-10"),
         ("Trong 2 ngày 8-9/9/2025", "2025-09-10", "2025-09-08"),
         ("Sáng 23/9/204", None, None),  # a typo'd year: nothing is invented
+        ("Chiều 14.9", "2022-09-15", "2022-09-14"),  # a dot or dash after an opener
+        ("Sáng 5-7", "2024-07-05", "2024-07-05"),
+        ("Trong hai ngày 25 và 26 tháng 11 năm 2021", None, "2021-11-25"),
         ("Ngày 30/2/2023", None, None),  # impossible
         ("Ngày 3/10/2023", "2023-09-01", None),  # after publication
         ("Ngày 3/10/2099", None, None),  # after today

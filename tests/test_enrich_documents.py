@@ -108,3 +108,16 @@ def matches(doc: str, query: str) -> bool:
 )
 def test_search_rule(doc: str, query: str, ok: bool) -> None:
     assert matches(doc, query) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thực hiện NĐ 72/2015 về thông tin đối ngoại", ["72/2015/NĐ-CP"]),
+        ("theo ND 9/2017 của Chính phủ", ["09/2017/NĐ-CP"]),
+        ("theo Hướng dẫn số 12-HD/BTGTU của Ban Tuyên giáo", ["12-HD/BTGTU"]),
+        ("UBND các quận, huyện và NĐ 72 chưa rõ", []),  # a bare abbreviation is not enough
+    ],
+)
+def test_short_forms_and_party_issuers(text: str, expected: list[str]) -> None:
+    assert extract_documents(text) == expected

@@ -37,8 +37,8 @@ NUMBERED = re.compile(
 )
 # A document type word and its bare number: "Nghị định số 09", "Quyết định 1234".
 TYPED = re.compile(
-    r"\b(Nghị định|Quyết định|Chỉ thị|Nghị quyết|Thông tư|Kết luận|Kế hoạch|Công văn|Quy định)"
-    r"\s+(số\s+)?(\d{1,5})(?:\s?/\s?((?:19|20)\d\d))?(?![\d/–—-])"
+    r"\b(Nghị định|Quyết định|Chỉ thị|Nghị quyết|Thông tư|Kết luận|Kế hoạch|Công văn|Quy định|"
+    r"NĐ|ND)\s+(số\s+)?(\d{1,5})(?:\s?/\s?((?:19|20)\d\d))?(?![\d/–—-])"
 )
 # Laws by name, with an optional year or number: "Luật Báo chí năm 2016", "Luật An ninh mạng".
 LAW_NAMES = (
@@ -72,7 +72,14 @@ PARTY_ISSUERS = {"tw", "tu", "hu", "du", "bcsd", "btgtw", "vptw", "bct", "ubkttw
 TYPE_CODE = {
     "Nghị định": "NĐ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Nghị quyết": "NQ",
     "Thông tư": "TT", "Kết luận": "KL", "Kế hoạch": "KH", "Công văn": "CV", "Quy định": "QĐ",
+    "NĐ": "NĐ", "ND": "NĐ",
 }  # fmt: skip
+
+
+def is_party_issuer(code: str) -> bool:
+    """Does a document's issuer code make it a Party document ("TW", "TU", "BTGTU", "HU")?"""
+    key = fold(code)
+    return key in PARTY_ISSUERS or key.endswith(("tw", "tu", "hu"))
 
 
 def number_form(n: str) -> str:

@@ -29,17 +29,57 @@ SURNAMES = frozenset([
 ])
 # fmt: on
 # Capitalised words that name a country or people, not a person ("Đại sứ quán Hà Lan").
-COUNTRIES = frozenset({
-    "Việt Nam", "Trung Quốc", "Hàn Quốc", "Hoa Kỳ", "Nhật Bản", "Hà Lan", "Ba Lan", "Thái Lan",
-    "Triều Tiên", "Liên Xô", "Cu Ba", "Ấn Độ", "Lào", "Campuchia", "Đức", "Pháp", "Anh", "Mỹ",
-    "Nga", "Úc", "Ý", "Bỉ", "Thụy Điển", "Thụy Sĩ", "Na Uy", "Đan Mạch", "Phần Lan", "Tây Ban Nha",
-    "Bồ Đào Nha", "Hy Lạp", "Ai Cập", "Nam Phi", "Tân Tây Lan", "Hồng Kông", "Đài Loan",
-    "Hoàng Sa", "Trường Sa", "Biển Đông",
-})  # fmt: skip
+COUNTRIES = frozenset(
+    {
+        "Việt Nam",
+        "Trung Quốc",
+        "Hàn Quốc",
+        "Hoa Kỳ",
+        "Nhật Bản",
+        "Hà Lan",
+        "Ba Lan",
+        "Thái Lan",
+        "Triều Tiên",
+        "Liên Xô",
+        "Cu Ba",
+        "Ấn Độ",
+        "Lào",
+        "Campuchia",
+        "Đức",
+        "Pháp",
+        "Anh",
+        "Mỹ",
+        "Nga",
+        "Úc",
+        "Ý",
+        "Bỉ",
+        "Thụy Điển",
+        "Thụy Sĩ",
+        "Na Uy",
+        "Đan Mạch",
+        "Phần Lan",
+        "Tây Ban Nha",
+        "Bồ Đào Nha",
+        "Hy Lạp",
+        "Ai Cập",
+        "Nam Phi",
+        "Tân Tây Lan",
+        "Hồng Kông",
+        "Đài Loan",
+        "Hoàng Sa",
+        "Trường Sa",
+        "Biển Đông",
+    }
+)  # fmt: skip
 # Nationality words that stand before a foreign name ("chuyên gia Đức Thomas K").
-NATIONALITIES = frozenset(
-    w for c in COUNTRIES for w in c.split()
-) | {"Ô-xtrây-li-a", "Niu Di-lân", "Xin-ga-po", "Ma-lai-xi-a", "In-đô-nê-xi-a", "Phi-líp-pin"}
+NATIONALITIES = frozenset(w for c in COUNTRIES for w in c.split()) | {
+    "Ô-xtrây-li-a",
+    "Niu Di-lân",
+    "Xin-ga-po",
+    "Ma-lai-xi-a",
+    "In-đô-nê-xi-a",
+    "Phi-líp-pin",
+}
 
 # The shape of one Vietnamese syllable, folded: an onset, a vowel nucleus, a final consonant.
 _SYLLABLE = re.compile(

@@ -19,8 +19,12 @@ _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{1,4}
 _RANGE = re.compile(
     r"(?<![\d/.-])(\d{1,2})\s*(?:-|–|đến|và)\s*(?:ngày\s*)?\d{1,2}\s?/\s?(\d{1,2})(?:/(\d{1,4}))?(?![\d/])"
 )
-# "ngày 12 tháng 3 năm 2025", "ngày 12 tháng 3".
-_WORDS = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*năm\s*(\d{1,4}))?\b", re.I)
+# "ngày 12 tháng 3 năm 2025", "ngày 12 tháng 3", "ngày 25 và 26 tháng 11 năm 2021" (first day).
+_WORDS = re.compile(
+    r"\bngày\s+(\d{1,2})(?:\s*(?:-|–|và|đến)\s*(?:ngày\s*)?\d{1,2})?\s+tháng\s+(\d{1,2})"
+    r"(?:\s*năm\s*(\d{1,4}))?\b",
+    re.I,
+)
 # A page dateline or timestamp right after the date ("4/8/2021 3:02:00 AM", "23/9/2022 | 08:30").
 _TIME_AFTER = re.compile(r"^\s*[|,-]?\s*\d{1,2}:\d{2}")
 # Clause openers that make a date an event date: "Sáng", "Chiều ngày", "Sáng nay (", "Ngày".
@@ -71,8 +75,8 @@ def _candidates(text: str) -> list[tuple[int, int, int, str | None]]:
     for m in _NUMERIC.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        if m.group(2) != "/" and not m.group(4):
-            continue  # "6-4" or "8.5" without a year: a range or a number, not a date
+        # "14.9", "5-7" without a year: a date only after an opener ("Chiều 14.9"), which
+        # `_event_date` requires of every date without a year.
         out.append((m.start(), int(m.group(1)), int(m.group(3)), m.group(4), m.end()))
     out.sort()
     return [(s, d, mo, y) for s, d, mo, y, e in out if not _TIME_AFTER.match(text[e : e + 12])]

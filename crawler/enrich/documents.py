@@ -7,11 +7,11 @@ from vnlang.legaldocs import (
     LAW_CANON,
     LAW_DATED,
     NUMBERED,
-    PARTY_ISSUERS,
     TYPE_CODE,
     TYPED,
     code_form,
     codes_form,
+    is_party_issuer,
     number_form,
 )
 from vnlang.text import fold
@@ -45,7 +45,7 @@ def extract_documents(text: str) -> list[str]:
             codes = codes_form(m.group("y"))
             found.append((m.start(), f"{number}/{m.group('year')}/{codes}", codes.split("-")[0]))
         elif m.group("p"):
-            if fold(m.group("issuer")) not in PARTY_ISSUERS:
+            if not is_party_issuer(m.group("issuer")):
                 continue
             found.append(
                 (
@@ -68,7 +68,9 @@ def extract_documents(text: str) -> list[str]:
         if len(m.group(3)) == 4 and not m.group(2) and m.group(3)[:2] in ("19", "20"):
             continue  # "Kế hoạch 2025": a year, not a number
         code = TYPE_CODE[kind]
-        if kind == "Nghị định" and year:
+        if kind in ("NĐ", "ND") and not year:
+            continue  # "NĐ 72" alone: too short to be sure of
+        if code == "NĐ" and year:
             found.append((m.start(), f"{number}/{year}/NĐ-CP", code))
         elif (code, number) not in numbered:
             found.append((m.start(), f"{kind} {number}" + (f"/{year}" if year else ""), ""))
