@@ -12,7 +12,9 @@ from vnlang.fingerprint import band_keys, fingerprint, hamming, near_duplicate
 
 EVAL = Path(__file__).parent / "eval" / "articles.jsonl"
 ROWS = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
-RELEVANT = [r for r in ROWS if r["labels"]["relevant"]]
+# Training reports of the set (its d15 and d18 were relabelled not relevant in December 2026,
+# when reviews and deployment conferences were ruled out; their texts still serve here).
+RELEVANT = [r for r in ROWS if r["labels"]["relevant"] or r["id"] in ("d15", "d18")]
 # Reports of 300+ words: three training reports of the genre one after another.
 REPORTS = [
     "\n".join(r["body"] for r in RELEVANT[i : i + 3]) for i in range(0, len(RELEVANT) - 2, 3)

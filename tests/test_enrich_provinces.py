@@ -165,3 +165,44 @@ def test_generated_file_matches_the_reference() -> None:
 
     built = build(json.loads(DEFAULT_REF.read_text(encoding="utf-8")))
     assert built == json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source_province", "expected"),
+    [
+        (  # a national event held in Hà Nội by a central body: national news
+            "Tổng kết công tác thông tin đối ngoại năm 2023",
+            "Ngày 20/12, Bộ Ngoại giao tổ chức hội nghị trực tiếp tại Hà Nội và trực tuyến tới các "
+            "tỉnh.\nNhiều ý kiến được nêu.\nÔng A, Giám đốc Sở Ngoại vụ Sơn La trình bày tham luận.",
+            None,
+            None,
+        ),
+        (  # the venue in brackets after a hall's name
+            "Lễ trao giải thông tin đối ngoại",
+            "Tối 5/12, tại Cung Văn hóa Hữu nghị (Hà Nội), Ban Chỉ đạo công tác thông tin đối "
+            "ngoại Trung ương tổ chức lễ trao giải.",
+            None,
+            None,
+        ),
+        (  # a central body's training held in a province is that province's
+            "Quân khu tập huấn công tác phát ngôn",
+            "Ngày 9/3, tại tỉnh Đắk Lắk, Bộ Tư lệnh Quân khu 5 tổ chức lớp tập huấn.",
+            None,
+            "Đắk Lắk",
+        ),
+        (  # places listed side by side are not what the article is about
+            "Kế hoạch các lớp tập huấn năm tới",
+            "Tổng cục Chính trị sẽ tổ chức lớp tập huấn tại Hà Nội, Đà Nẵng, Huế và Cần Thơ.",
+            None,
+            None,
+        ),
+        (  # "Điện Biên Phủ" is the battle, not news of Điện Biên
+            "Hội nghị báo cáo viên tháng 5",
+            "Ban Tuyên giáo tỉnh tổ chức hội nghị; đại biểu ôn lại Chiến thắng Điện Biên Phủ.",
+            "Hưng Yên",
+            "Hưng Yên",
+        ),
+    ],
+)
+def test_national_events_venues_and_lists(title, body, source_province, expected) -> None:
+    assert detect_province(title, "", body, [], source_province) == expected

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from vnlang.text import fold_fast, strip_accents, strip_accents_fast
 
@@ -202,21 +203,31 @@ _NAME_PREV = frozenset([
 ])
 # fmt: on
 # Words after a name that make it something else ("Thái Bình Dương", the Pacific).
-_NEXT_BLOCK = frozenset({"Duong", "DUONG"})
+# ("Điện Biên Phủ", the battle and its city, is not the province's news.)
+_NEXT_BLOCK = frozenset({"Duong", "DUONG", "Phu", "PHU"})
 # Administrative words just before a name: the mention is certainly the province.
 _ADMIN_PREV = re.compile(
     r"\b(?:tinh|thanh pho|Thanh pho|TP|Tp|UBND|Uy ban|Tinh uy|Thanh uy)\.?\s*$"
 )
 # "tại Hà Nội": the venue of a national event, not what the article is about.
-_VENUE_PREV = re.compile(r"\b(?:tai|o)\s+(?:thu do\s+)?$", re.IGNORECASE)
+# "tại Hà Nội", "(Hà Nội)" after a hall's name: the venue of a national event.
+_VENUE_PREV = re.compile(r"(?:\b(?:tai|o)\s+(?:thu do\s+)?|\(\s*)$", re.IGNORECASE)
 
 
-def mentions(text: str) -> list[tuple[int, str, bool, bool]]:
-    """(offset, province, after an administrative word, venue only) for each mention in text."""
+class Mention(NamedTuple):
+    start: int
+    name: str  # the canonical province
+    admin: bool  # after an administrative word ("tỉnh", "UBND", "TP.")
+    venue: bool  # "tại Hà Nội", "(Hà Nội)": where a national event was held
+    end: int
+
+
+def mentions(text: str) -> list[Mention]:
+    """Each mention of a province in text, in order."""
     g = _gazetteer()
     plain = strip_accents_fast(text)  # same length as NFC text: offsets carry over
     accented = plain != text
-    out: list[tuple[int, str, bool, bool]] = []
+    out: list[Mention] = []
     for m in _CAP_RUN.finditer(plain):
         run = m.group(0)
         words = [(w.start(), w.end()) for w in _WORD.finditer(run)]
@@ -246,7 +257,7 @@ def mentions(text: str) -> list[tuple[int, str, bool, bool]]:
             if ok and _dkey(plain[start:end]) in _NEEDS_PREFIX:
                 ok = admin
             if ok:
-                out.append((start, name, admin, bool(_VENUE_PREV.search(before))))
+                out.append(Mention(start, name, admin, bool(_VENUE_PREV.search(before)), end))
             i = hit
     return out
 

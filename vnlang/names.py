@@ -25,7 +25,7 @@ SURNAMES = frozenset([
     "Ứng", "Vòng", "Xa", "Ma", "Lộc", "Nay", "Kiên", "Chau", "Danh", "Kpă", "Rah", "Hờ",
     "Lầu", "Ly", "Hạng", "Tẩn", "Chẩu", "Đèo", "Lèo", "Khà", "Bàn", "Lù", "Pờ", "Bhling",
     "Alăng", "Zơ", "Puih", "Rcom", "Niê", "Bkrông", "Kră", "Khuất", "Lỗ", "Nhữ", "Tưởng",
-    "Thiệu", "Cấn", "Bạc", "Khiếu",
+    "Thiệu", "Cấn", "Bạc", "Khiếu", "Đàng", "Chamaléa", "Pinăng", "Katơr", "A",
 ])
 # fmt: on
 # Capitalised words that name a country or people, not a person ("Đại sứ quán Hà Lan").
@@ -81,6 +81,15 @@ NATIONALITIES = frozenset(w for c in COUNTRIES for w in c.split()) | {
     "Phi-líp-pin",
 }
 
+# Words of organisations' names in Latin letters ("BBC World Service", "X Communications").
+ORG_WORDS = frozenset({
+    "Service", "Services", "Communications", "Communication", "Partners", "Group", "Company",
+    "Vina", "Foundation", "Institute", "University", "Agency", "News", "Media", "Corporation",
+    "Ltd", "Inc", "Co", "Precision", "Consulting", "Network", "Center", "Centre", "Association",
+    "Bank", "Fund", "Project", "Program", "Programme", "Tourism", "Travel", "Hotel", "Resort",
+    "Press", "Times", "Post", "Television", "Radio", "Online", "Global", "International",
+    "Holdings", "Solutions", "Technology", "Technologies", "Industries", "Electronics",
+})  # fmt: skip
 # The shape of one Vietnamese syllable, folded: an onset, a vowel nucleus, a final consonant.
 _SYLLABLE = re.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"

@@ -47,12 +47,9 @@ def extract_documents(text: str) -> list[str]:
         elif m.group("p"):
             if not is_party_issuer(m.group("issuer")):
                 continue
+            kind_code = code_form(m.group("p"))  # "57-KL/TW" covers a later "Kết luận 57"
             found.append(
-                (
-                    m.start(),
-                    f"{number}-{code_form(m.group('p'))}/{code_form(m.group('issuer'))}",
-                    "",
-                )
+                (m.start(), f"{number}-{kind_code}/{code_form(m.group('issuer'))}", kind_code)
             )
         elif any(c.isupper() for c in m.group("n")):
             codes = codes_form(m.group("n"))

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 
-from vnlang.gazetteer import MERGER_DATE, lookup, mentions, province
+from vnlang.gazetteer import MERGER_DATE, Mention, lookup, mentions, province
 
 # Words that show a text is about a province's own administration ("UBND tỉnh", "Sở ...").
 _LOCAL = re.compile(r"\b(?:tỉnh|Tỉnh ủy|Tỉnh uỷ|UBND|Sở|huyện|Thành ủy|Thành uỷ)\b")
+
+
+# A central body organises the event ("Bộ Thông tin và Truyền thông tổ chức ...", "Ban Chỉ đạo
+# công tác thông tin đối ngoại Trung ương", "Tổng cục Chính trị"): national news, unless the
+# title or lead names a province with its administrative word ("tỉnh Kon Tum", "UBND tỉnh").
+_CENTRAL = re.compile(
+    r"^[^.\n]{0,90}?(?:\bBộ (?!Chỉ huy)[A-ZĐ]|Trung ương|Chính phủ|Tổng cục|Quốc hội|"
+    r"Ban Chỉ đạo công tác thông tin đối ngoại(?! tỉnh| thành phố| TP))[^.\n]{0,120}?"
+    r"\b(?:tổ chức|ban hành|phối hợp)"
+)
+# Mentions listed side by side ("tại Hà Nội, Đà Nẵng, TP Hồ Chí Minh và Cần Thơ"): places
+# among others, none of them the article's province.
+_LIST_GAP = re.compile(r"^\s*(?:,|và|;)\s*(?:(?:tỉnh|thành phố|TP\.?)\s*)?$")
 
 
 def detect_province(
@@ -32,8 +45,12 @@ def detect_province(
     def add(text: str, weight: float, tail_from: float = 1.0) -> None:
         nonlocal part
         n = max(len(text), 1)
-        for off, name, admin, venue in mentions(text):
+        found = mentions(text)
+        listed = _listed(text, found)
+        for i, (off, name, admin, venue, _end) in enumerate(found):
             w = weight * (1.5 if admin else 1.0)
+            if i in listed:
+                w *= 0.25
             if off / n > tail_from:
                 w *= 0.4
             if venue and name == "Hà Nội":
@@ -52,6 +69,14 @@ def detect_province(
         add(body[head:], 1.0, tail_from=0.6)
     for c in captions:
         add(c, 0.5)
+    if not source_province and _CENTRAL.search(body[:300]):
+        # A national event: held in Hà Nội (or nowhere named) by a central body; a province
+        # named in the title or the first two paragraphs (a venue elsewhere, a local
+        # connection point) makes it that province's.
+        paragraphs = [p for p in body[:3000].split("\n") if p.strip()][:2]
+        head = title + "\n" + "\n".join(paragraphs)[:1200]
+        if all(m.name == "Hà Nội" and m.venue for m in mentions(head)):
+            return None
     hinted = lookup(source_province) if source_province else None
     hint = hinted.name if hinted else None
     if (published or "")[:10] >= MERGER_DATE:
@@ -67,3 +92,18 @@ def detect_province(
     if not scores or max(scores.values()) < 0.9:
         return hint if hint and _LOCAL.search(body) else None
     return max(scores, key=lambda k: (scores[k], -first[k]))
+
+
+def _listed(text: str, found: list[Mention]) -> set[int]:
+    """Indexes of mentions in a list of three or more places separated by commas or "và"."""
+    out: set[int] = set()
+    run = [0] if found else []
+    for i in range(1, len(found) + 1):
+        joined = i < len(found) and _LIST_GAP.match(text[found[i - 1].end : found[i].start])
+        if joined:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            out.update(run)
+        run = [i]
+    return out

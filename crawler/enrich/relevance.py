@@ -88,6 +88,16 @@ _NOT_HELD_TITLE = re.compile(
     r"\b100 (?:phan tram )?(?:nguoi|can bo|co quan)|\b(?:doan )?kiem tra\b|\bkhao sat\b|"
     r"\bgiam sat\b|\btong ket\b|\bso ket\b|\bcong bo (?:danh sach )?nguoi phat ngon\b"
 )
+# Deploying a Party document: no training unless the lead says one was held too.
+_DEPLOY_TITLE = re.compile(
+    r"^(?:\w+ ){0,3}?(?:hoc tap )?(?:quan triet|trien khai (?:nghi quyet|ket luan|chi thi))\b"
+)
+# A training held, as the lead's first sentence reports it.
+_LEAD_HELD = re.compile(r"\b(?:to chuc|khai mac|khai giang|mo)\b")
+_LEAD_TRAINING = re.compile(
+    r"\b(?:tap huan|boi duong|lop hoc|lop tap huan|lop boi duong|hoi nghi cap nhat|"
+    r"hoi nghi thong tin|dien tap|hoi thao)\b"
+)
 # A lead that says a plan or directive was issued ("vừa ban hành Kế hoạch số 12/KH-UBND").
 _PLAN_LEAD = re.compile(
     r"\b(?:ban hanh|phe duyet|trien khai) (?:ke hoach|chi thi|cong van|ket luan)\b"
@@ -130,6 +140,9 @@ def judge(title: str, body: str) -> tuple[bool, list[str]]:
     if _NOT_HELD_TITLE.search(t):
         return False, topics
     first = fold_words(body.split("\n", 1)[0][:400])
+    lead_training = bool(_LEAD_HELD.search(first) and _LEAD_TRAINING.search(first))
+    if _DEPLOY_TITLE.search(t) and not lead_training:
+        return False, topics
     if _PLAN_LEAD.search(first) and not re.search(
         r"\b(?:khai mac|da to chuc|to chuc hoi nghi)\b", first
     ):
@@ -138,6 +151,8 @@ def judge(title: str, body: str) -> tuple[bool, list[str]]:
         return False, topics
     if core_title:
         return True, topics
+    if lead_training and sum(_counts(first)[name] for name in _CORE):
+        return True, topics  # "tổ chức hội nghị tập huấn công tác thông tin đối ngoại ..."
     if training_title and _INFO_WORK.search(t) and core_body >= 1:
         aimed_at_press = _JOURNALISTS.search(t) or _JOURNALISTS.search(b[:400])
         return (core_body >= 2 or not aimed_at_press), topics

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from indexer.model import Speaker
 from vnlang.gazetteer import all_provinces, lookup
-from vnlang.names import COUNTRIES, NATIONALITIES, SURNAMES, is_foreign_word
+from vnlang.names import COUNTRIES, NATIONALITIES, ORG_WORDS, SURNAMES, is_foreign_word
 from vnlang.text import fold_fast, squeeze
 
 # Upper- and lower-case letters of Vietnamese (Latin with diacritics), for name patterns.
@@ -41,7 +41,7 @@ _CAP_RUN = re.compile(
 _NOT_NAME = frozenset([
     "Giám", "Phó", "Chủ", "Bí", "Thứ", "Bộ", "Sở", "Cục", "Ủy", "Uỷ", "Tỉnh", "Vụ", "Tổng",
     "Báo", "Đài", "Viện", "Cổng", "Tạp", "Người", "Huyện", "Xã", "Ảnh", "Tin", "Bài", "Nguồn",
-    "Theo"
+    "Theo", "Trưởng"
 ])
 # fmt: on
 # First words of province names: a run starting with one may name a province, not a person.
@@ -102,7 +102,7 @@ _VERB_AT_END = re.compile(rf"\s(?:{_VERBS}|thông tin)\s*$", re.IGNORECASE)
 _SPEECH = re.compile(rf"(?<!\w)(?:{_VERBS}|gợi mở|hệ thống hóa|cung cấp)(?!\w)", re.IGNORECASE)
 # Words that end a role: a speech verb, another verb, or the start of the next clause.
 _STOP = re.compile(
-    rf"(?<!\w)(?:{_VERBS}|chủ trì|điều hành|dự(?! án| thảo| báo| toán)|tới|(?<!điểm )đến|tham dự|đã|"
+    rf"(?<!\w)(?:{_VERBS}|chủ trì|điều hành|dự(?! án| thảo| báo| toán| phòng| kiến| trữ| bị)|tới|(?<!điểm )đến|tham dự|đã|"
     rf"cũng|còn|đồng thời|tại(?!\s[{_UP}])|trong|khi|với|là|cùng|được|thay mặt|làm|tham gia|tặng|trao|"
     r"nhận|tiếp|(?<!thư )ký|(?<!văn phòng )đại diện|phụ trách|trực tiếp|như|gửi|cung cấp|"
     r"và(?= (?:ông|bà|đồng chí|các|nhà báo|ThS|TS|PGS|GS|Đại tá|Thượng tá|Trung tá|Thiếu tá|"
@@ -158,8 +158,14 @@ _ACCORDING = re.compile(r"(?<!\w)[Tt]heo (?:báo cáo|thông tin|chia sẻ|đán
 # Phú"): the name that follows is part of the institution's name.
 _NAMED_AFTER = re.compile(
     r"(?<!\w)(?:Trường(?: Chính trị| Đại học| Cao đẳng| Trung cấp| THPT| THCS| Tiểu học)?|[Đđ]ường|"
-    r"[Pp]hố|Quỹ|Giải(?: thưởng)?|Bệnh viện|Khu di tích|Nhà văn hóa|Cầu|Công ty|Tập đoàn|"
-    rf"Dự án|Hãng)(?: (?!và |ông |bà |đồng chí|là |của )[{_LO}]+){{0,3}}\s$"
+    r"(?<!thành )[Pp]hố|Quỹ|Giải(?: thưởng)?|Bệnh viện|Khu di tích|Nhà văn hóa|Cầu|Công ty|Tập đoàn|"
+    rf"Dự án|Hãng|BBC|CNN)(?: (?!và |ông |bà |đồng chí|là |của )(?:[{_LO}]+|[{_UP}]{{2,6}})){{0,3}}\s$"
+)
+# A place word before a two-word run: the run is a place ("TP. Đồng Hới", "xã Ea Súp"); a
+# longer run after it is a person ("Phó Chủ tịch UBND xã Nguyễn Văn A").
+_PLACE_BEFORE = re.compile(
+    r"(?<!\w)(?:TP\.?|Tp\.?|thành phố|thị xã|thị trấn|huyện|quận|xã|phường|tỉnh|làng|thôn|"
+    r"bản|buôn|đặc khu)\s?$"
 )
 # Acts that are not speech and end what a mention did ("do ông A ký", "cố nhà báo A từng viết").
 _NOT_SPEECH_ACT = re.compile(r"(?<!\w)(?:ký|từng|đã từng|qua đời|từ trần)(?!\w)")
@@ -221,7 +227,7 @@ def _foreign_tail(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     tail = words[i:]
     if not 2 <= len(tail) <= 4 or not any(is_foreign_word(w[2]) for w in tail):
         return None
-    if not tail[0][2][0].isupper():
+    if not tail[0][2][0].isupper() or any(w[2] in ORG_WORDS for w in tail):
         return None
     return tail[0][0], tail[-1][1]
 
@@ -324,6 +330,11 @@ def _role_parts(segment: str) -> tuple[str, int]:
 
 def _role_after(text: str, end: int) -> tuple[str, int]:
     """(role written after the name, end offset of the role or of the name)."""
+    if text[end : end + 1] == "\n":  # NAME on its own line, ROLE: on the next (a quote card)
+        line = text[end + 1 : end + 200].split("\n", 1)[0]
+        if _is_head(line) and line.rstrip().endswith(":"):
+            role, _ = _role_parts(line.rstrip()[:-1])
+            return (role, end) if role else ("", end)
     m = _ROLE_OPEN.match(text, end, end + 170)
     if not m:
         return "", end
@@ -421,10 +432,13 @@ def _spoke_next(text: str, at: int) -> bool:
         nxt = rest[1:].lstrip(" \n")
         return bool(nxt) and nxt[0] in _QUOTE_OPEN
     if rest[:1] == "\n":
-        line = text[at + 1 : at + 120]
+        line = text[at + 1 : at + 200]
         head = line.lstrip()
         if head[:1] in _QUOTE_OPEN:
             return True
+        own = head.split("\n", 1)
+        if len(own) == 2 and _is_head(own[0]) and own[0].rstrip().endswith(":"):
+            return own[1].lstrip()[:1] in _QUOTE_OPEN  # NAME / ROLE: / “quotation”
         m = _SPEECH.match(head)
         return bool(m) and head[:1].islower()
     return False
@@ -464,6 +478,8 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
             r"(?<!\w)cố\s(?:\w+\s){0,2}$", text[max(0, s - 30) : s]
         ):
             continue  # "Trường Chính trị Hoàng Văn Thụ", "Công ty X Y", "cố nhà báo A"
+        if len(text[s:e].split()) == 2 and _PLACE_BEFORE.search(text[max(0, s - 12) : s]):
+            continue  # "TP. Đồng Hới"
         if span[0] > 0 and run.group(0)[: span[0]].strip() in ("Ông", "Bà"):
             honorific = True
         elif span[0] > 0:
