@@ -2,7 +2,7 @@
 
 `Extracted` is what page extraction gives (pure, from HTML); `Enrichment` is what the Vietnamese
 rules add (pure, from text); `Article` is both together with identity and crawl facts, and is
-what `pressnews export` writes, one JSON object per line (see CONTRACT.md).
+what `pressnews export` writes, one JSON object per line (see docs/interfaces.md).
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ class Query:
 
 @dataclass
 class Hit:
-    article: dict[str, Any]  # the exported article (CONTRACT.md), without the body
+    article: dict[str, Any]  # the exported article (docs/interfaces.md), without the body
     score: float
     snippet: str = ""  # text around the match, with [..] around matched words
     duplicates: list[str] = field(default_factory=list)  # urls of other copies of this report

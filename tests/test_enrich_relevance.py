@@ -72,7 +72,7 @@ def test_relevant(title: str, body: str) -> None:
             "cho báo chí về công tác phòng chống bão lũ.",
         ),
         ("Giá xăng dầu giảm nhẹ từ 15 giờ chiều nay", "Liên Bộ điều chỉnh giá bán lẻ xăng dầu."),
-        (  # a review of the decree's implementation trains nobody (CONTRACT.md `relevant`)
+        (  # a review of the decree's implementation trains nobody (docs/interfaces.md `relevant`)
             "Sơ kết 5 năm thực hiện quy chế phát ngôn và cung cấp thông tin cho báo chí",
             "UBND tỉnh tổ chức hội nghị sơ kết 5 năm thực hiện Nghị định 09/2017/NĐ-CP.",
         ),

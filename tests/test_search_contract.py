@@ -1,4 +1,4 @@
-"""One contract suite for the search semantics of CONTRACT.md, run on every backend.
+"""One contract suite for the search semantics of docs/interfaces.md, run on every backend.
 
 `sqlite` (the embedded backend) always runs. `es` runs when $ES_URL names a live Elasticsearch
 (8.x or 9.x; docker-compose.yml starts one): the same store is synced into a uniquely named
@@ -102,7 +102,7 @@ ARTICLES = [
         "quan báo chí về công tác quản lý biển đảo.",
         date="2018-07-07", province="Quảng Ngãi", province_now="Quảng Ngãi",
     ),
-    # A press conference itself: not relevant (CONTRACT.md), found only with --all.
+    # A press conference itself: not relevant (docs/interfaces.md), found only with --all.
     art(
         "hanam-2", "Họp báo thường kỳ quý III của UBND tỉnh Hà Nam",
         "Người phát ngôn của UBND tỉnh Hà Nam chủ trì buổi họp báo, thông tin về tình hình kinh tế "

@@ -151,7 +151,7 @@ def predecessors(unit: str) -> tuple[str, ...]:
 
 
 def search_units(query: str, exact: bool = False) -> set[str]:
-    """The `province` values an article may have to match `--province QUERY` (CONTRACT.md).
+    """The `province` values an article may have to match `--province QUERY` (docs/interfaces.md).
 
     Exact: the named unit only. Otherwise the named unit, every old unit merged into it, and, for
     an old unit that was only renamed (Thừa Thiên Huế -> Huế), its new name. Unknown: empty.

@@ -1,5 +1,5 @@
 """Is an article about training or conference work on spokesperson duties, information for the
-press, foreign information or media-crisis handling (CONTRACT.md `relevant`), and its topics.
+press, foreign information or media-crisis handling (docs/interfaces.md `relevant`), and its topics.
 
 Relevant: an event (training, course, conference, seminar, update) whose subject is one of the
 four core topics: named in the title, or the title is a training on information or communication

@@ -65,7 +65,7 @@ def _panels() -> list[tuple[dict[str, Any], tuple[int, int, int, int]]]:
             _lens(
                 "pressnews-lens-relevance", "Relevant to spokesperson training", "lnsPie",
                 _terms_column("relevant", "Relevant", 2, data_type="boolean"), _pie(),
-                "Share of stored articles judged relevant (CONTRACT.md `relevant`).",
+                "Share of stored articles judged relevant (docs/interfaces.md `relevant`).",
             ),
             (0, 54, 16, 15),
         ),

@@ -1,6 +1,6 @@
 """The Elasticsearch search backend: the embedded backend's semantics, on the index.
 
-Same `Query` in, same `SearchResult` out (see `indexer.sqlite_search` and CONTRACT.md):
+Same `Query` in, same `SearchResult` out (see `indexer.sqlite_search` and docs/interfaces.md):
 
 * every term must match (AND) in the title, the body or the folded `extra` text (speakers,
   roles, documents, topics, province names); a word and a phrase alike are `match_phrase`

@@ -26,7 +26,7 @@ from ..model import Article
 from .client import ElasticUnavailable, one_line, translate_errors, url_of
 from .mapping import MAPPING_VERSION, IndexNames, alias_for, index_template
 
-# The article keys of CONTRACT.md, copied as they are into the document.
+# The article keys of docs/interfaces.md, copied as they are into the document.
 # The exported article's keys, from the model (one definition).
 ARTICLE_KEYS = tuple(f.name for f in fields(Article))
 
