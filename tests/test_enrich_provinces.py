@@ -206,3 +206,51 @@ def test_generated_file_matches_the_reference() -> None:
 )
 def test_national_events_venues_and_lists(title, body, source_province, expected) -> None:
     assert detect_province(title, "", body, [], source_province) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "source_province", "expected"),
+    [
+        (  # a city after its administrative word names its province
+            "Tập huấn kỹ năng phát ngôn",
+            "Ngày 9/3, tại TP Pleiku, Sở Văn hóa tổ chức lớp tập huấn cho người phát ngôn.",
+            None,
+            "Gia Lai",
+        ),
+        (  # a dateline city
+            "Tập huấn phát ngôn cho cán bộ",
+            "Tuy Hòa (TTXVN) - Sở Thông tin và Truyền thông tổ chức lớp tập huấn.",
+            None,
+            "Phú Yên",
+        ),
+        (  # held in another province's city: the organiser's province counts
+            "Bồi dưỡng kỹ năng phát ngôn",
+            "Tại thành phố Nha Trang (Khánh Hòa), Ban Tuyên giáo Tỉnh ủy Bắc Giang tổ chức lớp "
+            "bồi dưỡng cho cán bộ của tỉnh.",
+            "Bắc Giang",
+            "Bắc Giang",
+        ),
+        (  # a province inside an institution's name
+            "Tập huấn ứng dụng trí tuệ nhân tạo",
+            "Hội Nhà báo tỉnh tổ chức lớp học; giảng viên Trường Đại học Khoa học Xã hội và Nhân "
+            "văn, Đại học Quốc gia TP. Hồ Chí Minh trình bày.",
+            "Tây Ninh",
+            "Tây Ninh",
+        ),
+        (  # a national training for a stretch of provinces
+            "Tập huấn trực tuyến cho các tỉnh miền Trung",
+            "Cục Báo chí tổ chức tập huấn trực tuyến cho 14 tỉnh từ Thanh Hóa đến Bình Thuận; "
+            "điểm cầu chính tại Hà Nội.",
+            None,
+            None,
+        ),
+        (  # a district portal: the district's committee makes the text local
+            "Hội nghị báo cáo viên tháng 11",
+            "Ban Tuyên giáo Huyện ủy tổ chức hội nghị báo cáo viên.",
+            "Thanh Hóa",
+            "Thanh Hóa",
+        ),
+    ],
+)
+def test_cities_institutions_and_stretches(title, body, source_province, expected) -> None:
+    assert detect_province(title, "", body, [], source_province) == expected

@@ -259,3 +259,48 @@ def test_speaker_families(body: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_not_speakers(body: str) -> None:
     assert speakers(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # attendance that directed, as a list
+            "Đến dự và chỉ đạo lớp học có đồng chí Lò Văn Pâng, Phó Bí thư Tỉnh ủy.",
+            [("Lò Văn Pâng", "Phó Bí thư Tỉnh ủy")],
+        ),
+        (  # a quote card: name, role line, quotation
+            "TS. Hà Quang Minh\nGiám đốc Sở Y tế:\n“Phải nói trước khi tin đồn lan ra.”",
+            [("Hà Quang Minh", "Giám đốc Sở Y tế")],
+        ),
+        (  # name and role on a line, the action capitalised on the next
+            "Ông Phạm Hữu Đức, Trưởng phòng Báo chí\nHướng dẫn quy trình trả lời phỏng vấn.",
+            [("Phạm Hữu Đức", "Trưởng phòng Báo chí")],
+        ),
+        (  # an acronym in brackets inside a title-first role
+            "Chuyên gia của Quỹ Nhi đồng Liên hợp quốc (UNICEF) Johanna Birkett chia sẻ kinh nghiệm.",
+            [("Johanna Birkett", "Chuyên gia của Quỹ Nhi đồng Liên hợp quốc (UNICEF)")],
+        ),
+        (  # a Central Highlands name after a title-first role
+            "Phó Chủ tịch UBND xã K’Bri Ha phát biểu bế mạc.",
+            [("K’Bri Ha", "Phó Chủ tịch UBND xã")],
+        ),
+        (  # "thông tin" followed by an adverb and a colon
+            "Ông Vũ Văn Tấn, Chánh Văn phòng UBND tỉnh thông tin khái quát: kinh tế tăng 6%.",
+            [("Vũ Văn Tấn", "Chánh Văn phòng UBND tỉnh")],
+        ),
+    ],
+)
+def test_more_families(body: str, expected: list[tuple[str, str]]) -> None:
+    assert speakers(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Phó Chủ tịch UBND tỉnh Lục Văn Tường thị sát tuyến cao tốc Đồng Đăng – Trà Lĩnh.",
+        "Giám đốc Công ty Lữ hành Sơn Cave Trail tham dự.",
+        "Phóng viên Báo Đồng Khởi tác nghiệp tại cửa khẩu Hoa Lư.",
+    ],
+)
+def test_places_and_companies_are_not_people(body: str) -> None:
+    assert speakers(body) == []

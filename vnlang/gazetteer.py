@@ -265,3 +265,71 @@ def mentions(text: str) -> list[Mention]:
 def province(name: str) -> Province:
     """The unit of this canonical name (KeyError for a name that is not canonical)."""
     return _gazetteer().provinces[name]
+
+
+# Cities and towns whose names differ from their province's: "TP Vinh" is news of Nghệ An.
+# (Province capitals and the larger towns as they were until 2025; after 1 July 2025 many became
+# wards, "phường Vinh", which the same prefixes catch.)
+# fmt: off
+CITIES: dict[str, str] = {
+    "Vinh": "Nghệ An", "Cửa Lò": "Nghệ An", "Tuy Hòa": "Phú Yên", "Buôn Ma Thuột": "Đắk Lắk",
+    "Pleiku": "Gia Lai", "Quy Nhơn": "Bình Định", "Nha Trang": "Khánh Hòa",
+    "Cam Ranh": "Khánh Hòa", "Phan Thiết": "Bình Thuận", "Phan Rang - Tháp Chàm": "Ninh Thuận",
+    "Phan Rang-Tháp Chàm": "Ninh Thuận", "Đà Lạt": "Lâm Đồng", "Bảo Lộc": "Lâm Đồng",
+    "Gia Nghĩa": "Đắk Nông", "Đồng Xoài": "Bình Phước", "Thủ Dầu Một": "Bình Dương",
+    "Dĩ An": "Bình Dương", "Thuận An": "Bình Dương", "Biên Hòa": "Đồng Nai",
+    "Long Khánh": "Đồng Nai", "Vũng Tàu": "Bà Rịa - Vũng Tàu", "Bà Rịa": "Bà Rịa - Vũng Tàu",
+    "Tân An": "Long An", "Mỹ Tho": "Tiền Giang", "Cao Lãnh": "Đồng Tháp", "Sa Đéc": "Đồng Tháp",
+    "Long Xuyên": "An Giang", "Châu Đốc": "An Giang", "Rạch Giá": "Kiên Giang",
+    "Phú Quốc": "Kiên Giang", "Hà Tiên": "Kiên Giang", "Vị Thanh": "Hậu Giang",
+    "Ngã Bảy": "Hậu Giang", "Tam Kỳ": "Quảng Nam", "Hội An": "Quảng Nam",
+    "Đông Hà": "Quảng Trị", "Đồng Hới": "Quảng Bình", "Sầm Sơn": "Thanh Hóa",
+    "Phủ Lý": "Hà Nam", "Hạ Long": "Quảng Ninh", "Móng Cái": "Quảng Ninh",
+    "Cẩm Phả": "Quảng Ninh", "Uông Bí": "Quảng Ninh", "Sa Pa": "Lào Cai",
+    "Điện Biên Phủ": "Điện Biên", "Việt Trì": "Phú Thọ", "Vĩnh Yên": "Vĩnh Phúc",
+    "Phúc Yên": "Vĩnh Phúc", "Từ Sơn": "Bắc Ninh", "Chí Linh": "Hải Dương",
+    "Tam Điệp": "Ninh Bình", "Hoa Lư": "Ninh Bình", "Sông Công": "Thái Nguyên",
+    "Phổ Yên": "Thái Nguyên", "Nghĩa Lộ": "Yên Bái", "Mường Lay": "Điện Biên",
+    "Thủ Đức": "Thành phố Hồ Chí Minh", "Bến Cát": "Bình Dương", "Tân Uyên": "Bình Dương",
+    "Hồng Ngự": "Đồng Tháp", "Gò Công": "Tiền Giang", "Ngã Năm": "Sóc Trăng",
+    "Vĩnh Châu": "Sóc Trăng", "Giá Rai": "Bạc Liêu", "Duyên Hải": "Trà Vinh",
+    "Bình Minh": "Vĩnh Long", "Long Mỹ": "Hậu Giang", "Kỳ Anh": "Hà Tĩnh",
+    "Hồng Lĩnh": "Hà Tĩnh", "Ba Đồn": "Quảng Bình", "Quảng Trị": "Quảng Trị",
+    "Hương Thủy": "Thừa Thiên Huế", "Hương Trà": "Thừa Thiên Huế", "Điện Bàn": "Quảng Nam",
+    "Đức Phổ": "Quảng Ngãi", "An Nhơn": "Bình Định", "Hoài Nhơn": "Bình Định",
+    "Sông Cầu": "Phú Yên", "Ninh Hòa": "Khánh Hòa", "Buôn Hồ": "Đắk Lắk", "An Khê": "Gia Lai",
+    "Ayun Pa": "Gia Lai", "La Gi": "Bình Thuận", "Phú Mỹ": "Bà Rịa - Vũng Tàu",
+    "Bình Long": "Bình Phước", "Phước Long": "Bình Phước", "Kiến Tường": "Long An",
+    "Tân Châu": "An Giang", "Quảng Yên": "Quảng Ninh", "Đông Triều": "Quảng Ninh",
+    "Kinh Môn": "Hải Dương", "Mỹ Hào": "Hưng Yên", "Thái Hòa": "Nghệ An",
+    "Hoàng Mai": "Nghệ An", "Bỉm Sơn": "Thanh Hóa", "Nghi Sơn": "Thanh Hóa",
+}
+# fmt: on
+# A city after its administrative word ("TP Vinh", "thành phố Đà Lạt", "phường Pleiku"), or as a
+# dateline at the very start of a text ("Tuy Hòa (TTXVN) -", "ĐÀ LẠT -" is upper case).
+_CITY_PREFIX = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]hị xã|TX\.?|[Pp]hường|[Đđ]ặc khu)\s*"
+_CITY = re.compile(
+    _CITY_PREFIX
+    + "("
+    + "|".join(sorted(map(re.escape, CITIES), key=len, reverse=True))
+    + r")(?!\w)"
+)
+_DATELINE = re.compile(
+    r"^\s*(?:\([^)]{2,20}\)\s*[-–—]\s*)?("
+    + "|".join(sorted(map(re.escape, CITIES), key=len, reverse=True))
+    + r")\s*(?:\([^)]{2,20}\)|[-–—])"
+)
+
+
+def city_mentions(text: str) -> list[Mention]:
+    """Mentions of a province through one of its cities: after "TP"/"thị xã"/"phường", or as
+    the dateline a text opens with. They count as administrative mentions of the province."""
+    out = []
+    for m in _CITY.finditer(text):
+        before = strip_accents_fast(text[max(0, m.start() - 24) : m.start()])
+        venue = bool(_VENUE_PREV.search(before))
+        out.append(Mention(m.start(1), CITIES[m.group(1)], True, venue, m.end(1)))
+    d = _DATELINE.match(text)
+    if d:
+        out.insert(0, Mention(d.start(1), CITIES[d.group(1)], True, False, d.end(1)))
+    return out

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-from vnlang.gazetteer import MERGER_DATE, Mention, lookup, mentions, province
+from vnlang.gazetteer import MERGER_DATE, Mention, city_mentions, lookup, mentions, province
 
 # Words that show a text is about a province's own administration ("UBND tỉnh", "Sở ...").
-_LOCAL = re.compile(r"\b(?:tỉnh|Tỉnh ủy|Tỉnh uỷ|UBND|Sở|huyện|Thành ủy|Thành uỷ)\b")
+_LOCAL = re.compile(
+    r"\b(?:tỉnh|Tỉnh ủy|Tỉnh uỷ|UBND|Sở|huyện|Huyện ủy|Huyện uỷ|Thị ủy|Thị uỷ|Thành ủy|Thành uỷ|"
+    r"xã|phường)\b"
+)
+# An institution whose name holds a province ("Đại học Quốc gia TP. Hồ Chí Minh", "Báo Hà Nội
+# mới"): the mention names the institution, not the article's province.
+_INSTITUTION_BEFORE = re.compile(
+    r"(?:Đại học(?: Quốc gia)?|Học viện[^,;.]{0,30}|Trường[^,;.]{0,40}|Báo|Đài[^,;.]{0,30}|"
+    r"Bệnh viện[^,;.]{0,30}|Công ty[^,;.]{0,30}|Viện[^,;.]{0,40})\s*(?:TP\.?|Tp\.?|thành phố|tỉnh)?\s*$"
+)
 
 
 # A central body organises the event ("Bộ Thông tin và Truyền thông tổ chức ...", "Ban Chỉ đạo
@@ -21,6 +30,8 @@ _CENTRAL = re.compile(
 # Mentions listed side by side ("tại Hà Nội, Đà Nẵng, TP Hồ Chí Minh và Cần Thơ"): places
 # among others, none of them the article's province.
 _LIST_GAP = re.compile(r"^\s*(?:,|và|;)\s*(?:(?:tỉnh|thành phố|TP\.?)\s*)?$")
+# "từ Thanh Hóa đến Bình Thuận": the two ends of a stretch of provinces.
+_RANGE_GAP = re.compile(r"^\s*(?:đến|tới)\s*(?:(?:tỉnh|thành phố|TP\.?)\s*)?$")
 
 
 def detect_province(
@@ -45,7 +56,7 @@ def detect_province(
     def add(text: str, weight: float, tail_from: float = 1.0) -> None:
         nonlocal part
         n = max(len(text), 1)
-        found = mentions(text)
+        found = sorted(mentions(text) + city_mentions(text))
         listed = _listed(text, found)
         for i, (off, name, admin, venue, _end) in enumerate(found):
             w = weight * (1.5 if admin else 1.0)
@@ -53,7 +64,9 @@ def detect_province(
                 w *= 0.25
             if off / n > tail_from:
                 w *= 0.4
-            if venue and name == "Hà Nội":
+            if venue:  # "tại Hà Nội", "tại thành phố Hạ Long (Quảng Ninh)": where, not whose
+                w *= 0.3 if name == "Hà Nội" else 0.5
+            if _INSTITUTION_BEFORE.search(text[max(0, off - 60) : off]):
                 w *= 0.3
             scores[name] = scores.get(name, 0.0) + w
             first.setdefault(name, part * 1_000_000 + off)
@@ -75,7 +88,9 @@ def detect_province(
         # connection point) makes it that province's.
         paragraphs = [p for p in body[:3000].split("\n") if p.strip()][:2]
         head = title + "\n" + "\n".join(paragraphs)[:1200]
-        if all(m.name == "Hà Nội" and m.venue for m in mentions(head)):
+        found = mentions(head)
+        listed = _listed(head, found)
+        if all((m.name == "Hà Nội" and m.venue) or i in listed for i, m in enumerate(found)):
             return None
     hinted = lookup(source_province) if source_province else None
     hint = hinted.name if hinted else None
@@ -103,6 +118,12 @@ def _listed(text: str, found: list[Mention]) -> set[int]:
         if joined:
             run.append(i)
             continue
+        if (
+            i < len(found)
+            and _RANGE_GAP.match(text[found[i - 1].end : found[i].start])
+            and text[max(0, found[i - 1].start - 4) : found[i - 1].start].strip().endswith("từ")
+        ):
+            out.update((i - 1, i))
         if len(run) >= 3:
             out.update(run)
         run = [i]

@@ -96,9 +96,9 @@ _VERBS = (
     r"bày tỏ|làm rõ|hoan nghênh|biểu dương|ghi nhận|cảm ơn|chúc mừng|tổng kết|kiến nghị|"
     r"giải thích|thông báo|công bố|cho rằng|tin tưởng|định hướng|"
     r"(?:đồng )?chủ trì|khai giảng|bế giảng|điều hành|cập nhật|đảm nhận|điểm lại|thông qua|"
-    r"thông tin(?=\s*:)|dẫn dắt|hướng dẫn|tổng hợp ý kiến|giải đáp"
+    r"thông tin(?=(?:\s+[^\s:]+){0,2}\s*:)|dẫn dắt|hướng dẫn|tổng hợp ý kiến|giải đáp|dẫn đầu"
 )
-_VERB_AT_END = re.compile(rf"\s(?:{_VERBS}|thông tin)\s*$", re.IGNORECASE)
+_VERB_AT_END = re.compile(rf"\s(?:{_VERBS}|thông tin)(?:\s+\S+){{0,2}}\s*$", re.IGNORECASE)
 _SPEECH = re.compile(rf"(?<!\w)(?:{_VERBS}|gợi mở|hệ thống hóa|cung cấp)(?!\w)", re.IGNORECASE)
 # Words that end a role: a speech verb, another verb, or the start of the next clause.
 _STOP = re.compile(
@@ -134,7 +134,9 @@ _ABBR_DOT = r"(?<!TP\.)(?<!Tp\.)(?<!TS\.)(?<!ThS\.)(?<!GS\.)(?<!BS\.)(?<!CKII\.)
 _SENT_END = re.compile(rf"[!?;\n](?=\s)|\.{_ABBR_DOT}(?=\s)|\n")
 _LIST_START = re.compile(rf"[!?](?=\s)|\.{_ABBR_DOT}(?=\s)|\n")
 # Where the clause before a title-first role starts.
-_BOUNDARY = re.compile(r"[;:\n!?(“”\"]|(?<!TP)(?<!Tp)(?<!TS)(?<!ThS)(?<!GS)\.(?=\s)")
+_BOUNDARY = re.compile(
+    r"[;:\n!?“”\"]|\((?![A-ZĐ&]{2,10}\))|(?<!TP)(?<!Tp)(?<!TS)(?<!ThS)(?<!GS)\.(?=\s)"
+)
 # A role part ending in "phòng" before ", chống": "An ninh mạng và phòng, chống tội phạm".
 _KEEP_COMMA = re.compile(r"(?<!\w)phòng$")
 # "Báo cáo viên ... là ông A", "Giảng viên lớp học là TS. B", "Chủ trì buổi học là ROLE A": the
@@ -150,8 +152,11 @@ _LIST_HEAD = re.compile(
     r"^\s*(?:(?:Tiếp đó|Sau đó|Tại (?:hội nghị|lớp[^,]{0,30}|buổi[^,]{0,30}))\s*,\s*)?"
     r"(?:(?:[Đđ]ồng )?[Cc]hủ trì|[Bb]áo cáo viên|[Gg]iảng viên|[Tt]ruyền đạt|[Tt]rình bày|"
     r"[Dd]iễn giả|[Hh]ướng dẫn|[Đđ]iều hành|[Dd]ẫn dắt|[Cc]ác chuyên gia|[Cc]hia sẻ|"
-    r"[Pp]hát biểu|[Gg]iảng dạy)(?!\w)[^.!?:]{0,100}?(?:\s(?:có|gồm|là|như)(?!\w)|:)"
+    r"[Pp]hát biểu|[Gg]iảng dạy|(?:[Đđ]ến |[Tt]ới )?[Dd]ự và (?:chỉ đạo|phát biểu))(?!\w)"
+    r"[^.!?:]{0,100}?(?:\s(?:có|gồm|là|như)(?!\w)|:)"
 )
+# "Đến dự và chỉ đạo ... có đồng chí A": attendance that directed is speech.
+_DIRECTED = re.compile(r"dự và (?:chỉ đạo|phát biểu)", re.IGNORECASE)
 # "Theo báo cáo của ông A", "Theo ông A": what follows is the person's own account.
 _ACCORDING = re.compile(r"(?<!\w)[Tt]heo (?:báo cáo|thông tin|chia sẻ|đánh giá) của\s*$")
 # Institutions and streets named after a person ("Trường Chính trị Hoàng Văn Thụ", "đường Trần
@@ -165,12 +170,15 @@ _NAMED_AFTER = re.compile(
 # longer run after it is a person ("Phó Chủ tịch UBND xã Nguyễn Văn A").
 _PLACE_BEFORE = re.compile(
     r"(?<!\w)(?:TP\.?|Tp\.?|thành phố|thị xã|thị trấn|huyện|quận|xã|phường|tỉnh|làng|thôn|"
-    r"bản|buôn|đặc khu)\s?$"
+    r"bản|buôn|đặc khu|cửa khẩu|sông|núi|đèo|chợ|đảo|cao tốc|quốc lộ|tuyến|cảng|sân bay|hồ|"
+    r"Báo|Tạp chí|Đài)\s?$"
 )
 # Acts that are not speech and end what a mention did ("do ông A ký", "cố nhà báo A từng viết").
 _NOT_SPEECH_ACT = re.compile(r"(?<!\w)(?:ký|từng|đã từng|qua đời|từ trần)(?!\w)")
 # Where the words after a mention stop belonging to it: the clause ends, or another person.
 _WINDOW_END = re.compile(r"[;!?\n“\"]|\.(?=\s|$)|(?<!\w)(?:ông|bà|đồng chí)\s")
+# A clause opener followed by another person ("Phát biểu khai mạc, đồng chí B").
+_OPENS_NEXT = re.compile(rf",\s*(?:đồng chí|ông|bà|[{_UP}][{_LO}]+\s[{_UP}])")
 # Quotation marks that open a person's words.
 _QUOTE_OPEN = "“\"«'"
 
@@ -414,7 +422,9 @@ def _speaking(text: str, start: int, end: int, bounds: _Bounds, with_role: bool 
         return True
     s = bounds.sentence_start(start)
     sentence = text[s:start]
-    if _LIST_HEAD.match(sentence) and not _ATTENDEES.search(sentence):
+    if _LIST_HEAD.match(sentence) and (
+        not _ATTENDEES.search(sentence) or _DIRECTED.search(sentence)
+    ):
         return True
     colon = sentence.find(":")
     if colon >= 0:
@@ -440,7 +450,11 @@ def _spoke_next(text: str, at: int) -> bool:
         if len(own) == 2 and _is_head(own[0]) and own[0].rstrip().endswith(":"):
             return own[1].lstrip()[:1] in _QUOTE_OPEN  # NAME / ROLE: / “quotation”
         m = _SPEECH.match(head)
-        return bool(m) and head[:1].islower()
+        if not m:
+            return False
+        # "Phát biểu khai mạc, đồng chí B ...": an opener that belongs to the next person
+        first = re.split(r"[.;!?\n]", head, maxsplit=1)[0]
+        return head[:1].islower() or not _OPENS_NEXT.search(first)
     return False
 
 
@@ -460,6 +474,28 @@ def _merge_short_names(people: dict[str, _Person]) -> None:
             person.first_spoke = short.first_spoke
 
 
+# An organisation named just before (no comma between): a foreign run is part of its name.
+_ORG_BEFORE = re.compile(
+    r"(?:Công ty|Tập đoàn|Tổ chức|Quỹ|Dự án|Khách sạn|Khu du lịch|Hãng|Hiệp hội)[^,;.()]{0,40}$"
+)
+
+
+def _titled_name(text: str, run: re.Match[str]) -> tuple[int, int] | None:
+    """A Central Highlands name with no surname of the list right after a title-first role
+    ("Phó Chủ tịch UBND huyện H’Nga Byă"): two to four capitalised words, the first H’ or K’."""
+    words = run.group(0).split()
+    if not 2 <= len(words) <= 4 or any(w in _NOT_NAME or len(w) > 8 for w in words):
+        return None
+    if not re.match(r"[A-ZĐ]['’]", words[0]):  # H’Nga, K’Brơi: Central Highlands names
+        return None
+    if run.group(0) in _NOT_PERSON or lookup(run.group(0)):
+        return None
+    role, _ = _role_before(text, run.start())
+    if not role or not _ROLE_HEAD.match(role):
+        return None
+    return 0, len(run.group(0))
+
+
 def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
     """Speakers in order of their first speaking mention (body first, then captions)."""
     text = body + "".join("\n" + c for c in captions if c)
@@ -472,13 +508,21 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
         honorific = bool(h) or run.group(0).startswith(("Ông ", "Bà "))
         span = _name_in_run(run.group(0), honorific)
         if span is None:
+            span = _titled_name(text, run)
+        if span is None:
             continue
         s, e = run.start() + span[0], run.start() + span[1]
+        if is_foreign_word(text[s:e].split()[-1]) and _ORG_BEFORE.search(prev):
+            continue  # "Công ty Lữ hành X Cave Trail": an organisation's name
         if _NAMED_AFTER.search(text[max(0, s - 30) : s]) or re.search(
             r"(?<!\w)cố\s(?:\w+\s){0,2}$", text[max(0, s - 30) : s]
         ):
             continue  # "Trường Chính trị Hoàng Văn Thụ", "Công ty X Y", "cố nhà báo A"
-        if len(text[s:e].split()) == 2 and _PLACE_BEFORE.search(text[max(0, s - 12) : s]):
+        if (
+            len(text[s:e].split()) == 2
+            and not re.match(r"[A-ZĐ]['’]", text[s:e])
+            and _PLACE_BEFORE.search(text[max(0, s - 12) : s])
+        ):
             continue  # "TP. Đồng Hới"
         if span[0] > 0 and run.group(0)[: span[0]].strip() in ("Ông", "Bà"):
             honorific = True
@@ -517,4 +561,20 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
     speakers = sorted(
         (p for p in people.values() if p.first_spoke >= 0), key=lambda p: p.first_spoke
     )
-    return [Speaker(p.name, max(p.roles)[4] if p.roles else "") for p in speakers]
+    return [Speaker(p.name, _best_role(p)) for p in speakers]
+
+
+def _best_role(person: _Person) -> str:
+    """The fullest role; among spellings of the same role ("Uỷ"/"Ủy", "Phó trưởng"/"Phó
+    Trưởng"), the better capitalised, the modern tone placement, then the earliest."""
+    if not person.roles:
+        return ""
+    best = fold_fast(max(person.roles)[4])
+    same = [r for r in person.roles if fold_fast(r[4]) == best]
+    # better capitalised, then the modern tone placement ("Ủy", "Hóa"), then the earliest
+    return max(same, key=lambda r: (r[2], -len(_OLD_TONES.findall(r[4])), r[3]))[4]
+
+
+# Tone marks placed the old way ("uỷ", "hoà"): where an article writes a role both ways, the
+# modern placement is kept.
+_OLD_TONES = re.compile(r"(?i)u[ỷýỳũụ](?!\w)|o[àáảãạ](?!\w)|u[ỷýỳ](?=\s)")
