@@ -308,16 +308,10 @@ CITIES: dict[str, str] = {
 # A city after its administrative word ("TP Vinh", "thành phố Đà Lạt", "phường Pleiku"), or as a
 # dateline at the very start of a text ("Tuy Hòa (TTXVN) -", "ĐÀ LẠT -" is upper case).
 _CITY_PREFIX = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]hị xã|TX\.?|[Pp]hường|[Đđ]ặc khu)\s*"
-_CITY = re.compile(
-    _CITY_PREFIX
-    + "("
-    + "|".join(sorted(map(re.escape, CITIES), key=len, reverse=True))
-    + r")(?!\w)"
-)
+_CITY_NAMES = "|".join(sorted(map(re.escape, CITIES), key=len, reverse=True))  # longest first
+_CITY = re.compile(_CITY_PREFIX + "(" + _CITY_NAMES + r")(?!\w)")
 _DATELINE = re.compile(
-    r"^\s*(?:\([^)]{2,20}\)\s*[-–—]\s*)?("
-    + "|".join(sorted(map(re.escape, CITIES), key=len, reverse=True))
-    + r")\s*(?:\([^)]{2,20}\)|[-–—])"
+    r"^\s*(?:\([^)]{2,20}\)\s*[-–—]\s*)?(" + _CITY_NAMES + r")\s*(?:\([^)]{2,20}\)|[-–—])"
 )
 
 
