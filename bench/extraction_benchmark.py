@@ -164,6 +164,8 @@ def run_benchmark(data: Path, n_bootstrap: int) -> None:
     print("\npublished F1 on the same pages (benchmark README), for reference:")
     for name, f1 in PUBLISHED:
         print(f"  {name:<32} {f1:.3f}")
+    judged = sum(is_article(truth[k].get("url", ""), html).is_article for k, html in pages.items())
+    print(f"\nis_article: {judged}/{len(pages)} benchmark pages (all articles) judged articles")
 
 
 def _served_text(site: object, path_qs: str) -> str | None:
