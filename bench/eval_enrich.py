@@ -253,9 +253,7 @@ def time_long_article(rows: list[dict], reps: int = 40) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score crawler.enrich against labelled articles")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every error")
-    ap.add_argument(
-        "--split", choices=("dev", "heldout", "fresh", "round3", "all"), default=None
-    )
+    ap.add_argument("--split", choices=("dev", "heldout", "fresh", "round3", "all"), default=None)
     # v2 splits: dev (writers A, C, E), heldout (B, D, F; run once, then read and fixed),
     # fresh (G, H, I; run once, then read and fixed), round3 (J, K, L; the held-out set of
     # record, run once).

@@ -7,6 +7,8 @@ CLI); tests run the CLI in a subprocess.
 from __future__ import annotations
 
 import fcntl
+import json
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,135 @@ from indexer.errors import PressnewsError
 
 class CrawlLocked(PressnewsError, RuntimeError):
     """Another crawl holds the lock on this database."""
+
+
+class SettingsError(PressnewsError, ValueError):
+    """A `-s NAME=VALUE` setting that cannot be used; the message names it and says why."""
+
+
+# Set by pressnews's own options, never by -s: the lock is taken on --db, so a different
+# PRESSNEWS_DB would write to a database nobody locked.
+RESERVED_SETTINGS = {
+    "PRESSNEWS_DB": "--db",
+    "PRESSNEWS_SOURCES": "--sources",
+    "PRESSNEWS_SOURCE_KEYS": "--source",
+    "PRESSNEWS_FULL": "--full",
+    "PRESSNEWS_PROGRESS": "--quiet",
+    "PRESSNEWS_LOG": "--log",
+    "LOG_ENABLED": "--log",
+    "LOG_INSTALL_ROOT_HANDLER": "--log",
+}
+# Integer-valued by default but read as a number of seconds (Scrapy's `getfloat`).
+_SECONDS = {
+    "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_START_DELAY",
+    "CLOSESPIDER_TIMEOUT",
+    "CLOSESPIDER_TIMEOUT_NO_ITEM",
+    "DNS_TIMEOUT",
+    "DOWNLOAD_DELAY",
+    "DOWNLOAD_TIMEOUT",
+    "LOGSTATS_INTERVAL",
+}
+# Lower bounds beyond "a number": counts of things done at once.
+_AT_LEAST = {
+    "CONCURRENT_REQUESTS": 1,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "CONCURRENT_REQUESTS_PER_IP": 0,
+    "CONCURRENT_ITEMS": 1,
+    "PRESSNEWS_WORKERS": 0,
+    "RETRY_TIMES": 0,
+    "REDIRECT_MAX_TIMES": 0,
+    "DEPTH_LIMIT": 0,
+}
+_AT_MOST = {"PRESSNEWS_WORKERS": 64}
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def check_settings(overrides: dict[str, Any]) -> dict[str, Any]:
+    """`-s` settings with the value of each known setting converted to its type.
+
+    The type of a setting is that of its default (pressnews's settings, else Scrapy's): an
+    integer, a number of seconds, true/false, a JSON object for a dict setting, one of the log
+    levels for LOG_LEVEL. A value of the wrong type is a `SettingsError` here, before anything
+    starts, instead of a traceback inside Scrapy. Names neither Scrapy nor pressnews define are
+    passed through as strings (an extension may read them)."""
+    from scrapy.settings import Settings
+
+    defaults = Settings()
+    defaults.setmodule("crawler.settings", priority="project")
+    out: dict[str, Any] = {}
+    for name, value in overrides.items():
+        if name in RESERVED_SETTINGS:
+            raise SettingsError(
+                f"-s {name}: set by pressnews itself; use {RESERVED_SETTINGS[name]} instead"
+            )
+        out[name] = _typed(name, value, defaults.get(name)) if isinstance(value, str) else value
+    return out
+
+
+def _shown(value: str) -> str:
+    return value if value.isprintable() else repr(value)
+
+
+def _typed(name: str, value: str, default: Any) -> Any:
+    from scrapy.settings import BaseSettings
+
+    v = value.strip()
+    if name == "LOG_LEVEL":
+        if v.upper() not in _LOG_LEVELS:
+            raise SettingsError(f"-s {name}={_shown(value)}: use one of {', '.join(_LOG_LEVELS)}")
+        return v.upper()
+    if isinstance(default, bool):
+        if v.lower() in _TRUE:
+            return True
+        if v.lower() in _FALSE:
+            return False
+        raise SettingsError(f"-s {name}={_shown(value)}: use true or false")
+    if isinstance(default, int | float):
+        number: int | float
+        try:
+            if isinstance(default, float) or name in _SECONDS:
+                number = float(v)
+                if not math.isfinite(number) or number < 0:
+                    raise ValueError
+            else:
+                number = int(v)
+        except ValueError:
+            kind = (
+                "a number of seconds, 0 or more"
+                if isinstance(default, float) or name in _SECONDS
+                else "a whole number"
+            )
+            raise SettingsError(f"-s {name}={_shown(value)}: must be {kind}") from None
+        low, high = _AT_LEAST.get(name), _AT_MOST.get(name)
+        if (low is not None and number < low) or (high is not None and number > high):
+            bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+            raise SettingsError(f"-s {name}={_shown(value)}: must be {bounds}")
+        return number
+    if (
+        isinstance(default, list | tuple)
+        and default
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in default)
+    ):
+        try:
+            return [int(x) for x in v.split(",") if x.strip()]
+        except ValueError:
+            raise SettingsError(
+                f"-s {name}={_shown(value)}: must be whole numbers, e.g. 500,502"
+            ) from None
+    if isinstance(default, dict | BaseSettings):
+        try:
+            parsed = json.loads(v)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise SettingsError(
+                f'-s {name}={_shown(value)}: must be a JSON object, e.g. {{"key": 1}}'
+            )
+        return parsed
+    return value
 
 
 @contextmanager

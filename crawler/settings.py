@@ -56,6 +56,7 @@ PRESSNEWS_SOURCES = None
 PRESSNEWS_SOURCE_KEYS = None
 PRESSNEWS_FULL = False
 PRESSNEWS_PROGRESS = False
+PRESSNEWS_PROGRESS_INTERVAL = 3.0  # seconds between progress lines
 # Extraction worker processes (spawned). 0: in-process. `pressnews crawl` uses cores - 1 (max 4);
 # a script calling crawler.crawl_runner.run_crawl with workers must guard its code with __main__.
 PRESSNEWS_WORKERS = 0

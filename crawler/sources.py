@@ -71,7 +71,9 @@ def default_sources_path() -> Path:
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     """Read and validate a sources file (default: the project's own registry)."""
-    p = Path(path) if path else default_sources_path()
+    if path is not None and not str(path).strip():
+        raise SourcesError("the sources file path is empty: give a file, or leave --sources out")
+    p = Path(path) if path is not None else default_sources_path()
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -80,6 +82,8 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
         raise SourcesError(f"{p}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SourcesError(f"{p}: not valid TOML: arrays or tables nested too deep") from None
     except OSError as exc:
         raise SourcesError(f"{p}: cannot read: {exc.strerror}") from None
     return parse_sources(raw, str(p))
@@ -102,12 +106,15 @@ def parse_sources(raw: dict[str, Any], where: str = "<sources>") -> dict[str, So
         raise SourcesError(f"{where}: no [sources.KEY] tables found")
     out: dict[str, Source] = {}
     for key, entry in table.items():
-        ctx = f"{where}: [sources.{key}]"
+        ctx = f"{where}: [sources.{key if _KEY.match(key) else repr(key)}]"
         if not _KEY.match(key):
             raise SourcesError(f"{ctx} the key may hold only letters, digits, '.', '_' and '-'")
         if not isinstance(entry, dict):
             raise SourcesError(f"{ctx} must be a table")
-        if entry.get("enabled", True) is False:
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise SourcesError(f"{ctx} 'enabled' must be true or false, not {enabled!r}")
+        if not enabled:
             continue
         out[key] = _parse_entry(key, entry, ctx)
     if not out:
@@ -129,9 +136,12 @@ def _parse_entry(key: str, e: dict[str, Any], ctx: str) -> Source:
     selectors = e.get("selectors", {})
     if not isinstance(selectors, dict) or set(selectors) - _SELECTOR_KEYS:
         raise SourcesError(f"{ctx} 'selectors' may set only {', '.join(sorted(_SELECTOR_KEYS))}")
+    for sel_key, sel in selectors.items():
+        if not isinstance(sel, str) or not sel.strip():
+            raise SourcesError(f"{ctx} 'selectors.{sel_key}' must be a non-empty string")
     max_pages = e.get("max_pages", 5000)
-    if not isinstance(max_pages, int) or max_pages < 1:
-        raise SourcesError(f"{ctx} 'max_pages' must be a positive integer")
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise SourcesError(f"{ctx} 'max_pages' must be a positive integer, not {max_pages!r}")
     return Source(
         key=key,
         name=name.strip(),
@@ -155,10 +165,32 @@ def _urls(e: dict[str, Any], field_name: str, ctx: str, required: bool = False) 
     if required and not value:
         raise SourcesError(f"{ctx} '{field_name}' is required and must list at least one URL")
     for url in value:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SourcesError(f"{ctx} '{field_name}': {url!r} is not an http(s) URL")
+        problem = _url_problem(url)
+        if problem:
+            raise SourcesError(f"{ctx} '{field_name}': {url!r} {problem}")
     return tuple(value)
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` cannot be crawled, or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "is not an http(s) URL"
+    if not parts.hostname:
+        return "is not a valid URL (no host name)"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "is not a valid URL (spaces or control characters; write them as %20 etc.)"
+    return None
+
+
+# A sources-file regex is matched against every URL of a crawl: keep it to what a URL pattern
+# needs, so a typo cannot exhaust the stack or the memory of the regex compiler.
+_MAX_PATTERN = 1000
+_MAX_NESTING = 50
 
 
 def _patterns(e: dict[str, Any], field_name: str, ctx: str) -> tuple[re.Pattern[str], ...]:
@@ -169,8 +201,43 @@ def _patterns(e: dict[str, Any], field_name: str, ctx: str) -> tuple[re.Pattern[
         raise SourcesError(f"{ctx} '{field_name}' must be a list of regular expressions")
     out = []
     for pattern in value:
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        if len(pattern) > _MAX_PATTERN:
+            raise SourcesError(
+                f"{ctx} '{field_name}': regex {shown!r} is longer than {_MAX_PATTERN} characters"
+            )
+        if _nesting(pattern) > _MAX_NESTING:
+            raise SourcesError(
+                f"{ctx} '{field_name}': regex {shown!r} nests groups more than {_MAX_NESTING} deep"
+            )
         try:
             out.append(re.compile(pattern))
         except re.error as exc:
-            raise SourcesError(f"{ctx} '{field_name}': bad regex {pattern!r}: {exc}") from None
+            raise SourcesError(f"{ctx} '{field_name}': bad regex {shown!r}: {exc}") from None
+        except (OverflowError, RecursionError, MemoryError, ValueError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise SourcesError(
+                f"{ctx} '{field_name}': regex {shown!r} cannot be used: {reason}"
+            ) from None
     return tuple(out)
+
+
+def _nesting(pattern: str) -> int:
+    """How deep the parentheses of `pattern` nest (escapes and classes skipped roughly)."""
+    depth = deepest = 0
+    escaped = in_class = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth = max(0, depth - 1)
+    return deepest

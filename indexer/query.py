@@ -8,6 +8,7 @@ can make a backend raise a syntax error.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,23 +148,28 @@ class SearchBackend(Protocol):
 
 
 def parse_date_bound(value: str | None, *, end: bool = False) -> str | None:
-    """Accept 2022, 2022-09, 2022-09-23, 23/9/2022 and return an inclusive ISO date bound."""
-    if not value:
+    """Accept 2022, 2022-09, 2022-09-23, 23/9/2022 and return an inclusive ISO date bound.
+
+    None means no bound; anything else that is not a real date (an empty string, month 13,
+    year 0) is a `QueryError`, never a silently different date."""
+    if value is None:
         return None
     v = value.strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", v)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", v, re.ASCII)
     if m:
         y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        if not 1 <= y <= 9999:
+            raise QueryError(f"{value!r} is not a valid date: the year must be 0001 to 9999")
         if mo is None:
             return f"{y:04d}-12-31" if end else f"{y:04d}-01-01"
         mon = int(mo)
+        if not 1 <= mon <= 12:
+            raise QueryError(f"{value!r} is not a valid date: the month must be 1 to 12")
         if d is None:
-            if end:
-                nxt = date(y + (mon == 12), mon % 12 + 1, 1)
-                return date.fromordinal(nxt.toordinal() - 1).isoformat()
-            return _safe_date(y, mon, 1, value)
+            last = calendar.monthrange(y, mon)[1]
+            return _safe_date(y, mon, last if end else 1, value)
         return _safe_date(y, mon, int(d), value)
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", v)
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", v, re.ASCII)
     if m:
         return _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)), value)
     raise QueryError(f"cannot read the date {value!r}: use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY")
@@ -173,4 +179,4 @@ def _safe_date(y: int, m: int, d: int, raw: str) -> str:
     try:
         return date(y, m, d).isoformat()
     except ValueError as exc:
-        raise QueryError(f"{raw!r} is not a valid date") from exc
+        raise QueryError(f"{raw!r} is not a valid date: {exc}") from None

@@ -8,8 +8,10 @@ without fetching. The FTS5 index holds folded text (see `vnlang.text.fold`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -24,13 +26,18 @@ from vnlang import fingerprint as dedup
 from .errors import PressnewsError
 from .fts import IndexFields, index_fields
 from .model import Article
-from .schema import SchemaTooNew, migrate
+from .schema import SCHEMA_VERSION, SchemaTooNew, migrate
 
 UpsertOutcome = Literal["new", "updated", "unchanged"]
 
 
 class StoreError(PressnewsError, RuntimeError):
     """The database cannot be opened or used; the message is one line for the user."""
+
+
+# Tables every pressnews database has (schema 1 on); a SQLite file without them is not ours.
+_PRESSNEWS_TABLES = frozenset({"meta", "articles", "article_docs", "raw_pages", "runs"})
+_SIDE_FILES = ("-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,202 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
+    """A SQLite database of another program (tables, but none of ours) is never written to."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and tables and not tables >= _PRESSNEWS_TABLES:
+        raise StoreError(f"{path} is a SQLite database but not a pressnews one: left untouched")
+
+
+def _connect_readonly(path: Path, existing: set[str]) -> sqlite3.Connection:
+    uri = path.as_uri() + "?mode=ro"
+    if not existing and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        # No writer is in (a writer keeps a -wal file), and the -wal/-shm files a reader of a
+        # WAL database needs could not be removed again (or not even created): read the file
+        # as it is, without them.
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = 1")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def _check_readable_schema(conn: sqlite3.Connection, shown: str) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables >= _PRESSNEWS_TABLES:
+        raise StoreError(
+            f"{shown} is not a pressnews database (no pressnews tables): left untouched"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database is at schema {version}, newer than this pressnews ({SCHEMA_VERSION}): "
+            "upgrade pressnews"
+        )
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{shown} is at schema {version}, older than this pressnews ({SCHEMA_VERSION}); "
+            f"a read-only command does not migrate it: run `pressnews reprocess --db {shown}` "
+            "(or any command that writes, such as `pressnews crawl`) first"
+        )
+    for table, expected in _expected_columns().items():
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not columns >= expected:
+            missing = ", ".join(sorted(expected - columns))
+            raise StoreError(
+                f"{shown} is damaged: table {table} lacks column(s) {missing}; "
+                "restore it from a backup, or crawl into a new database"
+            )
+
+
+@functools.cache
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """Each table's columns at the current schema, as the migrations make them."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+                " AND name NOT LIKE 'articles_fts_%'"
+            )
+        ]
+        return {t: frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({t})")) for t in tables}
+    finally:
+        conn.close()
+
+
+@functools.cache
+def _expected_schema() -> dict[str, str]:
+    """Each table's and index's CREATE statement at the current schema, spaces collapsed."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        return {
+            name: " ".join(sql.split())
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            )
+        }
+    finally:
+        conn.close()
+
+
+@functools.cache
+def _text_columns() -> dict[str, tuple[str, ...]]:
+    """Each table's TEXT columns at the current schema (BLOBs such as raw page bodies apart)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn)
+        return {
+            t: tuple(r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[2] == "TEXT")
+            for t in _expected_columns()
+        }
+    finally:
+        conn.close()
+
+
+def _one_line(text: object, limit: int = 200) -> str:
+    if isinstance(text, UnicodeDecodeError):  # sqlite3 decoding its own message: bad schema
+        return "its schema is damaged (text that is not UTF-8)"
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+# Columns holding JSON, and the keys every exported article document has.
+_JSON_COLUMNS = {
+    "articles": ("speakers", "decrees"),
+    "article_docs": ("data",),
+    "runs": ("summary",),
+    "run_sources": ("errors", "quality"),
+}
+_DOC_KEYS = ("id", "url", "title")
+
+
+def damage(path: str | Path, exc: BaseException | None = None) -> str | None:
+    """What is damaged in the pressnews database at `path`, or None when it looks sound.
+
+    For telling a damaged file (the user's problem: one line) from a bug (a crash report) after
+    `exc` was raised while reading it: SQLite's own corruption errors, its quick integrity
+    check, text that is not UTF-8 and JSON that is not JSON (pressnews writes neither) count as
+    damage. Reads only; meant for the error path (it scans every row)."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return _one_line(exc)
+    try:
+        store = Store.open_readonly(path)
+    except StoreError as err:
+        return str(err)
+    try:
+        conn = store.conn
+        conn.text_factory = bytes
+        for (line,) in conn.execute("PRAGMA quick_check(3)"):
+            if line != b"ok":
+                return "SQLite integrity check: " + _one_line(line.decode("utf-8", "replace"))
+        stored = {
+            name.decode("utf-8", "replace"): " ".join(sql.decode("utf-8", "replace").split())
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            )
+        }
+        for name, sql in _expected_schema().items():
+            if stored.get(name) != sql:
+                return f"the definition of {name} is not the one pressnews wrote"
+        for table, columns in _text_columns().items():
+            json_cols = _JSON_COLUMNS.get(table, ())
+            names = ", ".join(columns)
+            for n, row in enumerate(conn.execute(f"SELECT {names} FROM {table}"), 1):
+                for column, value in zip(columns, row, strict=True):
+                    problem = _value_problem(table, column, value, column in json_cols)
+                    if problem:
+                        return f"table {table}, row {n}: {problem}"
+    except sqlite3.DatabaseError as err:
+        return _one_line(err)
+    finally:
+        store.close()
+    return None
+
+
+def _value_problem(table: str, column: str, value: object, is_json: bool) -> str | None:
+    if not isinstance(value, bytes):
+        return None
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{column} is not UTF-8 text"
+    if not is_json:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return f"{column} is not valid JSON"
+    if table == "article_docs" and (
+        not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in _DOC_KEYS)
+    ):
+        return f"{column} is not an article document"
+    return None
+
+
+def _remove_side_files(path: Path, existing: set[str]) -> None:
+    """Let SQLite remove the `-wal`/`-shm` files a reader created: a connection that may write
+    deletes them when it closes as the last one (and leaves them while anyone else is in)."""
+    created = [s for s in _SIDE_FILES if s not in existing and Path(f"{path}{s}").exists()]
+    if not created:
+        return
+    try:
+        conn = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True, timeout=1)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # another process holds the database: it removes the files when it is done
+
+
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -58,9 +261,12 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self._readonly_path: Path | None = None  # set by `open_readonly`
+        self._side_files_before: set[str] = set()
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
+        """Open for writing: create the database (and its folder) if missing, migrate it."""
         path = str(path)
         if path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
@@ -70,22 +276,79 @@ class Store:
                 raise StoreError(
                     f"cannot create the folder for the database {path}: {exc}"
                 ) from exc
+            if Path(path).expanduser().is_dir():
+                raise StoreError(f"{path} is a folder, not a database file")
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {_one_line(exc)}") from exc
+        try:
             conn.row_factory = sqlite3.Row
+            _refuse_foreign(conn, path)  # before anything is written (the WAL switch included)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: FTS segment merges stay in memory
             migrate(conn)
-        except SchemaTooNew as exc:
+        except (SchemaTooNew, StoreError) as exc:
+            conn.close()
             raise StoreError(str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path} is not a usable pressnews database: {exc}") from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # (sqlite3 raises UnicodeDecodeError for an error message that is not UTF-8: a
+            # damaged schema)
+            conn.close()
+            raise StoreError(
+                f"{path} is not a usable pressnews database: {_one_line(exc)}"
+            ) from exc
         return cls(conn, path)
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> Store:
+        """Open an existing pressnews database for reading only (SQLite `mode=ro`).
+
+        Never creates a file, a folder or a table, never switches the journal mode and never
+        migrates: a missing path, a file that is not a pressnews database and a database at an
+        older schema are errors that leave the file as it was. SQLite creates the `-wal` and
+        `-shm` files of a WAL database even for a reader; when this reader created them, closing
+        the store removes them again (SQLite deletes them when its last connection closes)."""
+        shown = str(path)
+        p = Path(path).expanduser()
+        if not p.exists():
+            raise StoreError(f"no database at {shown}; run `pressnews crawl` first, or pass --db")
+        if p.is_dir():
+            raise StoreError(f"{shown} is a folder, not a database file")
+        p = p.resolve()
+        existing = {suffix for suffix in _SIDE_FILES if Path(f"{p}{suffix}").exists()}
+        conn: sqlite3.Connection | None = None
+        failure: StoreError | None = None
+        try:
+            conn = _connect_readonly(p, existing)
+            _check_readable_schema(conn, shown)
+        except StoreError as exc:
+            failure = exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            failure = StoreError(f"{shown} is not a usable pressnews database: {_one_line(exc)}")
+        if failure is not None:
+            # Here, outside the handler: no traceback keeps a statement (and so the
+            # connection) alive, and SQLite can remove the side files it created.
+            if conn is not None:
+                conn.close()
+            _remove_side_files(p, existing)
+            raise failure
+        assert conn is not None
+        store = cls(conn, shown)
+        store._readonly_path = p
+        store._side_files_before = existing
+        return store
+
+    @property
+    def readonly(self) -> bool:
+        return self._readonly_path is not None
 
     def close(self) -> None:
         self.conn.close()
+        if self._readonly_path is not None:
+            _remove_side_files(self._readonly_path, self._side_files_before)
 
     def __enter__(self) -> Store:
         return self

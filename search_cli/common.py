@@ -4,11 +4,14 @@ option and how a command opens the store, and the Elasticsearch connection optio
 from __future__ import annotations
 
 import os
+import re
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 ENV_DB = "PRESSNEWS_DB"
+STORE_PATH_KEY = "pressnews.store_path"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,6 +32,7 @@ class Environment:
 
     db: str | None = None  # $PRESSNEWS_DB
     data_home: str | None = None  # $XDG_DATA_HOME
+    cache_home: str | None = None  # $XDG_CACHE_HOME: crash reports go to <it>/pressnews
     es_prefix: str | None = None  # $PRESSNEWS_ES_PREFIX: index names `<prefix>-articles`
     kibana_api_key: str | None = None
     kibana_username: str | None = None
@@ -42,6 +47,7 @@ class Environment:
         return cls(
             db=get(ENV_DB),
             data_home=get("XDG_DATA_HOME"),
+            cache_home=get("XDG_CACHE_HOME"),
             es_prefix=get("PRESSNEWS_ES_PREFIX"),
             kibana_api_key=get("KIBANA_API_KEY"),
             kibana_username=get("KIBANA_USERNAME"),
@@ -53,8 +59,14 @@ class Environment:
         base = self.data_home or str(Path.home() / ".local" / "share")
         return str(Path(base) / "pressnews" / "pressnews.db")
 
+    def crash_dir(self) -> Path:
+        base = self.cache_home or str(Path.home() / ".cache")
+        return Path(base) / "pressnews"
+
     def resolve_db(self, db: str | None) -> str:
-        """`--db`, else $PRESSNEWS_DB, else the per-user default."""
+        """`--db`, else $PRESSNEWS_DB, else the per-user default. An empty `--db` is an error."""
+        if db is not None and not db.strip():
+            raise PressnewsError("--db is empty: give the database path, or leave --db out")
         return db or self.db or self.default_db()
 
     def es_alias(self) -> str:
@@ -75,20 +87,79 @@ def resolve_db(db: str | None) -> str:
 
 
 @contextmanager
-def open_store(db: str | None, must_exist: bool = False) -> Iterator[Store]:
+def open_store(
+    db: str | None, *, readonly: bool = False, must_exist: bool = False
+) -> Iterator[Store]:
+    """The store at `--db` (else $PRESSNEWS_DB, else the default).
+
+    `readonly`: for the commands that only read (search, export, runs, sources): SQLite opens
+    the file read-only and nothing is created or migrated; a missing file is an error.
+    `must_exist`: a writing command that needs stored articles (reprocess, index)."""
     path = resolve_db(db)
-    if must_exist and path != ":memory:" and not Path(path).expanduser().exists():
-        raise PressnewsError(f"no database at {path}: run `pressnews crawl` first, or pass --db")
-    store = Store.open(Path(path).expanduser())
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # an unexpected error while it is open: damage, or a bug? (see main)
+        ctx.meta[STORE_PATH_KEY] = str(Path(path).expanduser())
+    if readonly:
+        store = Store.open_readonly(path)
+    else:
+        if must_exist and path != ":memory:" and not Path(path).expanduser().exists():
+            raise PressnewsError(
+                f"no database at {path}; run `pressnews crawl` first, or pass --db"
+            )
+        store = Store.open(Path(path).expanduser())
     try:
         yield store
+    except BaseException as exc:
+        # The frames of a failed read keep its SQLite statements open, and an open statement
+        # keeps the connection (and a reader's -wal/-shm files) alive past close(): drop their
+        # locals first. The traceback itself (for a crash report) is kept.
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         store.close()
+
+
+def check_http_url(url: str, what: str) -> str:
+    """`url` if it is a usable http(s) URL; else a one-line `PressnewsError` naming `what`."""
+    shown = re.sub(r"//[^/@]*@", "//", url)  # never repeat credentials
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise PressnewsError(f"{what}: {shown!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PressnewsError(f"{what}: {shown!r} is not an http(s) URL, e.g. http://localhost:9200")
+    if any(ch.isspace() for ch in url.strip()):
+        raise PressnewsError(f"{what}: {shown!r} is not a valid URL (it contains spaces)")
+    return url.strip()
+
+
+def _url_option(what: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_http_url(value, what)
+        except PressnewsError as exc:
+            raise click.BadParameter(str(exc).partition(": ")[2], ctx, param) from None
+
+    return check
+
+
+es_url_check = _url_option("--es")
+kibana_url_check = _url_option("--kibana")
+
+
+def _check_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise PressnewsError("--db is empty: give the database path, or leave --db out")
+    return value
 
 
 db_option = click.option(
     "--db",
     metavar="PATH",
+    callback=_check_db,
     help=f"SQLite database (default: ${ENV_DB}, else ~/.local/share/pressnews/pressnews.db).",
 )
 

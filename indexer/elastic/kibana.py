@@ -84,9 +84,25 @@ def import_saved_objects(
     The caller passes every setting (the CLI reads the environment once). Unreachable Kibana,
     TLS or auth failures raise `KibanaUnavailable` with one line.
     """
-    url = (kibana_url or "http://localhost:5601").rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise KibanaUnavailable(one_line(f"invalid Kibana URL {url!r}: use http://host:5601"))
+    url = (kibana_url or "http://localhost:5601").strip().rstrip("/")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise KibanaUnavailable(
+            one_line(f"invalid Kibana URL {redact(url)!r}: {exc}; use http://host:5601")
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KibanaUnavailable(
+            one_line(f"invalid Kibana URL {redact(url)!r}: use http://host:5601")
+        )
+    if parts.username is not None:
+        # user:password@ in the URL: urllib would take it for part of the host name. Send it
+        # as basic auth (unless the options gave credentials) and keep it out of the URL.
+        if not (api_key or username):
+            username = urllib.parse.unquote(parts.username)
+            password = urllib.parse.unquote(parts.password or "")
+        url = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
     path = "/api/saved_objects/_import"
     if space and space != "default":

@@ -13,7 +13,15 @@ from typing import Any
 import click
 
 from .. import output
-from ..common import ElasticAccess, db_option, env, es_options, open_store, resolve_db
+from ..common import (
+    ElasticAccess,
+    db_option,
+    env,
+    es_options,
+    es_url_check,
+    open_store,
+    resolve_db,
+)
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -53,6 +61,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     "es_url",
     metavar="URL",
     envvar="ES_URL",
+    callback=es_url_check,
     help="Sync to Elasticsearch at the end (default: $ES_URL when set).",
 )
 @es_options
@@ -74,13 +83,16 @@ def crawl(
 
     Exits 1 when a source failed entirely (nothing fetched), so cron and systemd report it.
     """
-    from crawler.crawl_runner import run_crawl
+    from crawler.crawl_runner import check_settings, run_crawl
+    from crawler.sources import select_sources
     from crawler.store_pipelines import default_workers
 
+    # Every input is checked before anything is created or fetched.
     path = resolve_db(db)
+    overrides = check_settings(_parse_settings(settings))
+    select_sources(sources_file, list(keys))
     with open_store(path):
         pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
-    overrides = _parse_settings(settings)
     overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
     if log:
         overrides["PRESSNEWS_LOG"] = True
@@ -139,14 +151,53 @@ def reprocess(db: str | None) -> None:
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
+_MAX_INTERVAL = 366 * 86400
+# The intervals a crontab line repeats exactly: minutes that divide an hour, hours that divide a
+# day, and a day (`*/7` in the day-of-month field restarts each month; `*/90` is not 90 minutes).
+_CRON_EXACT = sorted(
+    {m * 60 for m in range(1, 60) if 60 % m == 0}
+    | {h * 3600 for h in range(1, 24) if 24 % h == 0}
+    | {86400}
+)
 
 
 def _interval(value: str) -> int:
     value = value.strip().lower()
-    if len(value) >= 2 and value[-1] in _UNITS and value[:-1].isdigit() and int(value[:-1]) > 0:
-        return int(value[:-1]) * _UNITS[value[-1]]
+    if len(value) >= 2 and value[-1] in _UNITS and value[:-1].isascii() and value[:-1].isdigit():
+        seconds = int(value[:-1]) * _UNITS[value[-1]]
+        if 0 < seconds <= _MAX_INTERVAL:
+            return seconds
+        raise click.BadParameter(
+            f"{value!r}: the interval must be from 1m to 366d", param_hint="--every"
+        )
     raise click.BadParameter(
         f"{value!r}: use a number and m, h or d, e.g. 30m, 6h, 1d", param_hint="--every"
+    )
+
+
+def _human(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def cron_schedule(seconds: int, every: str) -> str:
+    """The five crontab time fields that run every `seconds` exactly; else a usage error that
+    names the nearest intervals cron can express."""
+    if seconds in _CRON_EXACT:
+        if seconds < 3600:
+            return f"*/{seconds // 60} * * * *"
+        if seconds < 86400:
+            return f"0 */{seconds // 3600} * * *"
+        return "0 0 * * *"
+    below = [s for s in _CRON_EXACT if s < seconds][-1:]
+    above = [s for s in _CRON_EXACT if s > seconds][:1]
+    nearest = " or ".join(_human(s) for s in below + above)
+    raise click.BadParameter(
+        f"cron cannot run a job every {every.strip()} exactly; use --every {nearest}, "
+        "or --print-systemd (a systemd timer takes any interval)",
+        param_hint="--every",
     )
 
 
@@ -182,12 +233,8 @@ def schedule(
     )
     command = f"{exe} -m search_cli {shlex.join(args)}"
     if print_cron:
-        hours = max(1, seconds // 3600)
-        click.echo(
-            f"0 */{hours} * * * {command} >> {path}.log 2>&1"
-            if seconds >= 3600
-            else f"*/{seconds // 60} * * * * {command} >> {path}.log 2>&1"
-        )
+        log = shlex.quote(f"{path}.log")
+        click.echo(f"{cron_schedule(seconds, every)} {command} >> {log} 2>&1")
         return
     if print_systemd:
         click.echo(_SYSTEMD.format(command=command, seconds=seconds))

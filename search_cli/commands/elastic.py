@@ -6,7 +6,15 @@ import click
 
 from indexer.errors import PressnewsError
 
-from ..common import ElasticAccess, db_option, env, es_options, open_store
+from ..common import (
+    ElasticAccess,
+    db_option,
+    env,
+    es_options,
+    es_url_check,
+    kibana_url_check,
+    open_store,
+)
 from ..output import emit_json
 
 
@@ -18,6 +26,7 @@ from ..output import emit_json
     metavar="URL",
     envvar="ES_URL",
     required=True,
+    callback=es_url_check,
     help="Elasticsearch URL (default: $ES_URL).",
 )
 @click.option(
@@ -67,6 +76,7 @@ def kibana() -> None:
     metavar="URL",
     envvar="KIBANA_URL",
     required=True,
+    callback=kibana_url_check,
     help="Kibana URL (default: $KIBANA_URL).",
 )
 @click.option("--space", help="Kibana space (default: the default space).")

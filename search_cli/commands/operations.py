@@ -18,7 +18,7 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
     """List recent crawl runs with per-source pages, articles and errors."""
     from crawler.bookkeeping import list_runs
 
-    with open_store(db, must_exist=True) as store:
+    with open_store(db, readonly=True) as store:
         rows = list_runs(store, limit)
     if as_json:
         output.emit_json([asdict(r) for r in rows])
@@ -48,7 +48,7 @@ def sources(db: str | None, sources_file: str | None, as_json: bool) -> None:
     from crawler.sources import select_sources
 
     chosen = select_sources(sources_file, [])
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         rows = source_health(store, list(chosen))
     if as_json:
         output.emit_json(rows)

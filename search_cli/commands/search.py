@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -12,7 +15,15 @@ from indexer.query import Query, SearchBackend, parse_date_bound
 from indexer.store import Store
 
 from .. import output
-from ..common import ElasticAccess, db_option, env, es_options, open_store
+from ..common import (
+    ElasticAccess,
+    check_http_url,
+    db_option,
+    env,
+    es_options,
+    open_store,
+    resolve_db,
+)
 
 
 @click.command()
@@ -21,7 +32,7 @@ from ..common import ElasticAccess, db_option, env, es_options, open_store
 @click.option("--source", metavar="KEY", help="Only this source's articles.")
 def export(db: str | None, fmt: str, source: str | None) -> None:
     """Write every stored article as JSON Lines on stdout."""
-    with open_store(db, must_exist=True) as store:
+    with open_store(db, readonly=True) as store:
         for article in store.iter_articles(source):
             click.echo(json.dumps(article, ensure_ascii=False))
 
@@ -89,20 +100,34 @@ def search(
     ca_certs: str | None,
 ) -> None:
     """Search stored articles, best first. Filters alone (no QUERY) are a valid search."""
+    _check_options(province, province_exact, facets, as_json, as_csv)
+    date_from_iso = parse_date_bound(date_from)
+    date_to_iso = parse_date_bound(date_to, end=True)
+    if date_from_iso and date_to_iso and date_from_iso > date_to_iso:
+        raise PressnewsError(
+            f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
+        )
     q = Query(
         text=query,
         province=province,
         province_exact=province_exact,
         speaker=speaker,
         decree=decree,
-        date_from=parse_date_bound(date_from),
-        date_to=parse_date_bound(date_to, end=True),
+        date_from=date_from_iso,
+        date_to=date_to_iso,
         sort=sort,  # type: ignore[arg-type]
         limit=limit,
         include_all=include_all,
     )
-    access = ElasticAccess(es_url, api_key, username, password, ca_certs) if es_url else None
-    with open_store(db, must_exist=backend == "sqlite") as store:
+    if backend == "sqlite":
+        access = None
+    elif not es_url:
+        raise PressnewsError("--backend es needs --es URL or $ES_URL")
+    else:
+        access = ElasticAccess(
+            check_http_url(es_url, "--es"), api_key, username, password, ca_certs
+        )
+    with _maybe_store(db, needed=backend == "sqlite") as store:
         engine = _backend(backend, store, access)
         if facets:
             f = engine.facets(q)
@@ -120,10 +145,35 @@ def search(
         output.print_search(result, color=sys.stdout.isatty(), include_all=include_all)
 
 
-def _backend(name: str, store: Store, access: ElasticAccess | None) -> SearchBackend:
+def _check_options(
+    province: str | None, province_exact: bool, facets: bool, as_json: bool, as_csv: bool
+) -> None:
+    if province is not None and not province.strip():
+        raise PressnewsError("--province is empty: give a province name, or leave --province out")
+    if province_exact and province is None:
+        raise PressnewsError("--province-exact needs --province")
+    if as_json and as_csv:
+        raise PressnewsError("--json and --csv: choose one output format")
+    if facets and as_csv:
+        raise PressnewsError("--facets prints counts as text or --json, not --csv")
+
+
+@contextmanager
+def _maybe_store(db: str | None, needed: bool) -> Iterator[Store | None]:
+    """The store, read-only. Elasticsearch searches use it only for the other copies of a
+    report (`also_at`), so there a missing database is no error."""
+    if not needed and not Path(resolve_db(db)).expanduser().exists():
+        yield None
+        return
+    with open_store(db, readonly=True) as store:
+        yield store
+
+
+def _backend(name: str, store: Store | None, access: ElasticAccess | None) -> SearchBackend:
     if name == "sqlite":
         from indexer.sqlite_search import SqliteSearch
 
+        assert store is not None
         return SqliteSearch(store)
     from indexer.elastic.search import ElasticSearch
 
