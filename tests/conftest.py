@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from indexer.model import Article
 from search_cli.demo.server import (
     RESILIENCE_SITES,
     SITES_DIR,
@@ -34,6 +35,27 @@ FAST = [
     "-s",
     "DOWNLOAD_TIMEOUT=5",
 ]
+
+
+def make_article(aid: str = "a1", **fields: Any) -> Article:
+    """An `Article` with every required field filled; keywords override (the builder the store,
+    health and Elasticsearch tests share). Use the `article` fixture, or import it from here."""
+    base: dict[str, Any] = dict(
+        id=aid,
+        url=f"https://example.vn/{aid}",
+        source="s",
+        title=f"Bài {aid}",
+        body=f"Nội dung riêng của bài {aid}. " * 3,
+        fetched_at="2024-01-02T00:00:00+00:00",
+    )
+    base.update(fields)
+    return Article(**base)
+
+
+@pytest.fixture
+def article():
+    """`make_article`, for tests that prefer a fixture to an import."""
+    return make_article
 
 
 def run_cli(
@@ -113,3 +135,19 @@ def crawl(site_server, tmp_path_factory) -> Crawl:
 @pytest.fixture
 def expected():
     return lambda site: load_expected(site, SITES_DIR)
+
+
+# Tests that crawl the fixture sites in a subprocess (the session `crawl`, the resilience and
+# demo runs) are marked `slow`: `pytest -m "not slow"` is the quick loop while editing.
+_SLOW_MODULES = {"test_resilience", "test_crawl_fixture_sites"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__ if item.module is not None else ""
+        if (
+            "crawl" in getattr(item, "fixturenames", ())
+            or module.rsplit(".", 1)[-1] in _SLOW_MODULES
+            or "demo" in item.name
+        ):
+            item.add_marker(pytest.mark.slow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import make_article
+
 from crawler.bookkeeping import finish_run, list_runs, source_health, start_run
 from indexer.model import Article
 from indexer.store import Store
@@ -16,16 +18,13 @@ def record(store: Store, source: str, pages: int, new: int = 0, errors: dict | N
 
 
 def article(i: int, **kw) -> Article:
-    base = dict(
-        id=f"a{i}",
-        url=f"https://s.vn/{i}",
-        source="s",
-        title=f"Bài {i}",
-        body=f"Nội dung riêng số {i}. " * 3,
-        fetched_at="2026-11-22T00:00:00+00:00",
-    )
-    base.update(kw)
-    return Article(**base)
+    fields = {
+        "url": f"https://s.vn/{i}",
+        "title": f"Bài {i}",
+        "body": f"Nội dung riêng số {i}. " * 3,
+        "fetched_at": "2026-11-22T00:00:00+00:00",
+    }
+    return make_article(f"a{i}", **{**fields, **kw})
 
 
 def test_run_status_and_unreachable_flag(tmp_path):

@@ -1,23 +1,15 @@
 import sqlite3
 
 import pytest
+from conftest import make_article
 
-from indexer.model import Article, Speaker
+from indexer.model import Speaker
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import RawPage, Store, StoreError
 
 
 def art(i="a1", title="Tập huấn kỹ năng phát ngôn", body="Nội dung bài viết về phát ngôn.", **kw):
-    base = dict(
-        id=i,
-        url=f"https://x.vn/{i}",
-        source="x",
-        title=title,
-        body=body,
-        fetched_at="2024-01-02T00:00:00+00:00",
-    )
-    base.update(kw)
-    return Article(**base)
+    return make_article(i, url=f"https://x.vn/{i}", source="x", title=title, body=body, **kw)
 
 
 def test_upsert_new_updated_unchanged(tmp_path):
