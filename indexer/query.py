@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal, Protocol
 
 from vnlang.text import fold
 
 from .errors import PressnewsError
+from .model import Article
 
 SortOrder = Literal["relevance", "date"]
 
@@ -100,24 +101,17 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         a = self.article
-        return {
-            "id": a["id"],
-            "url": a["url"],
-            "source": a.get("source"),
-            "title": a["title"],
-            "date": a.get("date"),
-            "published": a.get("published"),
-            "event_date": a.get("event_date"),
-            "province": a.get("province"),
-            "province_now": a.get("province_now"),
-            "speakers": a.get("speakers", []),
-            "decrees": a.get("decrees", []),
-            "topics": a.get("topics", []),
-            "relevant": a.get("relevant", False),
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-            "also_at": self.duplicates,
-        }
+        out: dict[str, Any] = {k: a.get(k, _HIT_DEFAULTS.get(k)) for k in HIT_FIELDS}
+        out.update(score=round(self.score, 4), snippet=self.snippet, also_at=self.duplicates)
+        return out
+
+
+# A hit carries the article's fields but the long or internal ones (docs/interfaces.md).
+_NOT_IN_HITS = frozenset(
+    {"body", "authors", "images", "attachments", "fetched_at", "first_seen", "duplicate_of"}
+)
+HIT_FIELDS = tuple(f.name for f in fields(Article) if f.name not in _NOT_IN_HITS)
+_HIT_DEFAULTS: dict[str, Any] = {"speakers": [], "decrees": [], "topics": [], "relevant": False}
 
 
 @dataclass
