@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ from crawler.items import PageItem, SeenPage
 from crawler.urls import clean_url
 from indexer.store import Store, now_iso
 
+# The stat the crawl runner sets to the name of the signal that stopped a crawl.
+SIGNAL_STAT = "pressnews/signal"
 # Share of a source's new articles that normally have these; a run far below is "drift".
 DRIFT_FLOOR = {"with_date": 0.5, "normal_body": 0.6, "with_province": 0.4}
 
@@ -28,6 +30,26 @@ def start_run(store: Store) -> int:
         "INSERT INTO runs(started, status) VALUES (?, 'running')", (now_iso(),)
     )
     return int(cur.lastrowid or 0)
+
+
+def close_running_runs(store: Store, signal: str | None = None) -> int:
+    """Record the runs still marked running as interrupted, ending now (the caller holds the
+    lock): a crawl that a second signal stopped before its pipelines could record it."""
+    summary: dict[str, Any] = {"finish_reason": "forced"}
+    if signal:
+        summary["signal"] = signal
+    cur = store.conn.execute(
+        "UPDATE runs SET status = 'interrupted', ended = ?, summary = ? WHERE status = 'running'",
+        (now_iso(), json.dumps(summary)),
+    )
+    return cur.rowcount
+
+
+def source_failed(pages: int, errors: dict[str, Any], reason: str) -> bool:
+    """A source failed entirely: nothing fetched, and errors (or the crawl ended early).
+
+    The one rule for both the run's record (`finish_run`) and `pressnews crawl`'s exit status."""
+    return pages == 0 and (bool(errors) or reason != "finished")
 
 
 def record_crawl_state(store: Store, item: PageItem) -> None:
@@ -95,18 +117,24 @@ def _quality(store: Store, source: str, since: str) -> dict[str, Any]:
 def finish_run(
     store: Store, run_id: int | None, stats: dict[str, Any], sources: list[str], reason: str
 ) -> str:
-    """Write per-source figures and the run's status: ok, partial (a source failed) or failed."""
+    """Write per-source figures and the run's status: ok, partial (a source failed), failed
+    (every source failed), or interrupted (the crawl did not finish: a signal, a time limit).
+
+    The summary names the failed sources with their errors by kind (`refused`, `dns`, ...),
+    and the signal that stopped the crawl, if one did."""
     if run_id is None:
         return "unknown"
     started = store.conn.execute("SELECT started FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
     failed = []
+    failed_errors: dict[str, dict[str, int]] = {}
     with store.transaction():
         for src in sources:
             s = source_stats(stats, src)
             pages = int(s.get("pages", 0))
             errors = s["errors"]
-            if pages == 0 and (errors or reason != "finished"):
+            if source_failed(pages, errors, reason):
                 failed.append(src)
+                failed_errors[src] = dict(sorted(errors.items()))
             store.conn.execute(
                 "INSERT OR REPLACE INTO run_sources(run_id, source, pages, new, updated, unchanged, "
                 "not_modified, errors, quality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -130,7 +158,13 @@ def finish_run(
             status = "partial"
         else:
             status = "ok"
-        summary = {"finish_reason": reason, "failed_sources": failed}
+        summary: dict[str, Any] = {
+            "finish_reason": reason,
+            "failed_sources": failed,
+            "errors": failed_errors,
+        }
+        if stats.get(SIGNAL_STAT):
+            summary["signal"] = stats[SIGNAL_STAT]
         store.conn.execute(
             "UPDATE runs SET ended = ?, status = ?, summary = ? WHERE id = ?",
             (now_iso(), status, json.dumps(summary), run_id),
@@ -145,11 +179,21 @@ class RunRow:
     ended: str | None
     status: str
     sources: list[dict[str, Any]]
+    # finish_reason, failed_sources, errors (of the failed sources, by kind), signal
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _summary(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def list_runs(store: Store, limit: int = 20) -> list[RunRow]:
     runs = store.conn.execute(
-        "SELECT id, started, ended, status FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        "SELECT id, started, ended, status, summary FROM runs ORDER BY id DESC LIMIT ?", (limit,)
     ).fetchall()
     out = []
     for r in runs:
@@ -159,8 +203,18 @@ def list_runs(store: Store, limit: int = 20) -> list[RunRow]:
             (r["id"],),
         ).fetchall()
         srcs = [dict(x) | {"errors": json.loads(x["errors"])} for x in rows]
-        out.append(RunRow(r["id"], r["started"], r["ended"], r["status"], srcs))
+        out.append(
+            RunRow(r["id"], r["started"], r["ended"], r["status"], srcs, _summary(r["summary"]))
+        )
     return out
+
+
+def stored_sources(store: Store) -> list[str]:
+    """Every source the database knows: those its runs crawled and those of its articles."""
+    rows = store.conn.execute(
+        "SELECT source FROM run_sources UNION SELECT DISTINCT source FROM articles ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows if r[0]]
 
 
 def source_health(store: Store, sources: list[str]) -> list[dict[str, Any]]:

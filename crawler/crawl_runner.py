@@ -10,13 +10,15 @@ import fcntl
 import json
 import math
 import os
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.bookkeeping import source_stats
+from crawler.bookkeeping import SIGNAL_STAT, close_running_runs, source_failed, source_stats
 from crawler.sources import select_sources
 from indexer.errors import PressnewsError
 
@@ -154,21 +156,36 @@ def _typed(name: str, value: str, default: Any) -> Any:
     return value
 
 
+# How long a crawl waits for the lock of another one (a killed run's workers may take a few
+# seconds to end) before giving up; the `PRESSNEWS_LOCK_WAIT` setting (seconds) changes it.
+LOCK_WAIT = 10.0
+_LOCK_POLL = 0.1
+
+
 @contextmanager
-def crawl_lock(db_path: str) -> Iterator[None]:
+def crawl_lock(db_path: str, wait: float = LOCK_WAIT) -> Iterator[None]:
     """An exclusive lock beside the database: two crawls of one store never overlap.
 
     The lock is an flock on `<db>.lock`: the kernel drops it when the process dies, even on
-    `kill -9`, so a killed run never leaves a stale lock behind.
+    `kill -9`, so a killed run never leaves a stale lock behind. A lock held by another process
+    is waited for up to `wait` seconds (a dying run may still be ending), then `CrawlLocked`.
     """
     lock_path = Path(db_path).expanduser().resolve().with_suffix(Path(db_path).suffix + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CrawlLocked(f"another crawl is running on {db_path} (lock {lock_path})") from None
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CrawlLocked(
+                        f"another crawl is running on {db_path} (lock {lock_path}); "
+                        f"waited {wait:g} s"
+                    ) from None
+                time.sleep(min(_LOCK_POLL, max(0.0, deadline - time.monotonic())))
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
@@ -196,14 +213,24 @@ class CrawlReport:
     sources: list[SourceReport]
     finish_reason: str
     stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats of the run
+    signal: int | None = None  # the SIGINT or SIGTERM that stopped the crawl, if one did
 
     @property
     def failed_sources(self) -> list[str]:
-        return [
-            s.key
-            for s in self.sources
-            if s.failed or (self.finish_reason != "finished" and s.pages == 0)
-        ]
+        """The sources that failed entirely: the same rule the run's record uses."""
+        return [s.key for s in self.sources if source_failed(s.pages, s.errors, self.finish_reason)]
+
+    @property
+    def signal_name(self) -> str | None:
+        return signal.Signals(self.signal).name if self.signal is not None else None
+
+    @property
+    def exit_status(self) -> int:
+        """The process's exit status: 128 + the signal for a stopped crawl (130 for SIGINT,
+        143 for SIGTERM), 1 when a source failed entirely, else 0."""
+        if self.signal is not None:
+            return 128 + self.signal
+        return 1 if self.failed_sources else 0
 
 
 def crawl_settings(
@@ -246,14 +273,19 @@ def run_crawl(
     keys = keys or []
     chosen = select_sources(sources_file, keys)
     settings = crawl_settings(db_path, sources_file, keys, overrides, full=full, progress=progress)
-    with crawl_lock(db_path):
+    with crawl_lock(db_path, wait=settings.getfloat("PRESSNEWS_LOCK_WAIT", LOCK_WAIT)):
         log = settings.getbool("PRESSNEWS_LOG", False)
         settings.set("LOG_INSTALL_ROOT_HANDLER", log, priority="cmdline")
         settings.set("LOG_ENABLED", log, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PortalSpider)
-        process.crawl(crawler)
-        process.start()
+        shutdown = _Shutdown(process, crawler)
+        with shutdown.handlers():
+            process.crawl(crawler)
+            # Scrapy's own handlers are replaced by `_Shutdown`'s, which remember the signal.
+            process.start(install_signal_handlers=False)
+        if shutdown.forced:
+            _after_forced_stop(db_path, shutdown.signal_name)
         stats = crawler.stats.get_stats() if crawler.stats else {}
     reports = []
     for key in chosen:
@@ -269,4 +301,99 @@ def run_crawl(
                 errors=dict(s["errors"]),
             )
         )
-    return CrawlReport(reports, str(stats.get("finish_reason", "unknown")), dict(stats))
+    reason = str(stats.get("finish_reason", "shutdown" if shutdown.signum else "unknown"))
+    return CrawlReport(reports, reason, dict(stats), shutdown.signum)
+
+
+class _Shutdown:
+    """SIGINT and SIGTERM during a crawl: the first stops it gracefully (requests in flight
+    end, the pipelines close, the run is recorded as interrupted with its end time), a second
+    one stops the event loop at once. The signal is remembered for the exit status.
+
+    Installed in place of Scrapy's handlers (which do the same but forget the signal) from
+    before the event loop starts: a signal that comes before the engine runs is acted on as
+    soon as it does."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, process: Any, crawler: Any) -> None:
+        self.process = process
+        self.crawler = crawler
+        self.signum: int | None = None
+        self.forced = False
+        self.engine_running = False
+
+    @contextmanager
+    def handlers(self) -> Iterator[None]:
+        from scrapy import signals
+
+        self.crawler.signals.connect(self._engine_started, signal=signals.engine_started)
+        previous = {s: signal.getsignal(s) for s in self.SIGNALS}
+        for s in self.SIGNALS:
+            signal.signal(s, self._received)
+        try:
+            yield
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+    def _received(self, signum: int, _frame: Any) -> None:
+        # The reactor is imported only once the engine runs: importing it earlier would install
+        # Twisted's default reactor before Scrapy installs the asyncio one.
+        if self.signum is None:
+            self.signum = signum
+            if self.engine_running:
+                from twisted.internet import reactor
+
+                reactor.callFromThread(self._stop)
+        elif not self.forced:
+            self.forced = True
+            for s in self.SIGNALS:  # a third signal changes nothing
+                signal.signal(s, signal.SIG_IGN)
+            if self.engine_running:
+                from twisted.internet import reactor
+
+                reactor.callFromThread(self._force)
+
+    @property
+    def signal_name(self) -> str | None:
+        return signal.Signals(self.signum).name if self.signum is not None else None
+
+    def _engine_started(self) -> None:
+        from twisted.internet import reactor
+
+        self.engine_running = True
+        if self.signum is not None:  # a signal came while the crawl was starting
+            reactor.callLater(0, self._stop)
+
+    def _stop(self) -> None:
+        # Not in the signal handler: the interrupted code may hold the stats or the log.
+        from twisted.internet import reactor
+
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and not engine.running:  # still starting: stop when it runs
+            reactor.callLater(0.05, self._stop)
+            return
+        if self.crawler.stats is not None and self.signal_name is not None:
+            self.crawler.stats.set_value(SIGNAL_STAT, self.signal_name)
+        self.process.stop()  # the crawl ends, then Scrapy stops the event loop
+
+    def _force(self) -> None:
+        from twisted.internet import reactor
+
+        if reactor.running:
+            reactor.stop()
+
+
+def _after_forced_stop(db_path: str, signal_name: str | None) -> None:
+    """A second signal stopped the loop before the pipelines closed: end the worker processes
+    and record the run as interrupted now (we still hold the lock, so a running run is ours)."""
+    from crawler.store_pipelines import stop_workers
+    from indexer.store import Store
+
+    stop_workers()
+    try:
+        with Store.open(db_path) as store:
+            close_running_runs(store, signal_name)
+    except Exception:  # best effort: the next crawl marks it interrupted anyway
+        pass

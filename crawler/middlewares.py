@@ -1,4 +1,5 @@
-"""The private-address guard: an untrusted page cannot make the crawler fetch internal addresses.
+"""The private-address guard: an untrusted page cannot make the crawler fetch internal addresses;
+and the robots.txt parser that keeps a site's Sitemap lines for discovery.
 
 Links and redirects from a public host to loopback, private, link-local (cloud metadata at
 169.254.169.254), multicast or reserved addresses are refused, on every hop (redirects come back
@@ -16,6 +17,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.robotstxt import ProtegoRobotParser
+
+from crawler.discovery import sitemaps_from_robots
 
 
 class ForbiddenAddress(IgnoreRequest):
@@ -74,3 +78,19 @@ class PrivateAddressGuard:
         if reason:  # counted by the spider's errback as forbidden_address
             raise ForbiddenAddress(f"refused {request.url}: {reason}")
         return None
+
+
+class RobotsWithSitemaps(ProtegoRobotParser):
+    """Scrapy's robots.txt parser (Protego) that also keeps the file's text.
+
+    Set as `ROBOTSTXT_PARSER`: Scrapy's `RobotsTxtMiddleware` fetches each site's robots.txt
+    once and sends `robots_parsed` with this parser; the spider reads the sitemaps named in it
+    from here instead of fetching robots.txt a second time."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any) -> None:
+        super().__init__(robotstxt_body, spider)
+        self.text = (robotstxt_body or b"").decode("utf-8", "replace")
+
+    def sitemaps(self, robots_url: str) -> list[str]:
+        """The sitemap URLs the file names, resolved against `robots_url`."""
+        return sitemaps_from_robots(self.text, robots_url)

@@ -7,6 +7,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # Identify ourselves and how to reach us; obey robots.txt.
 USER_AGENT = "pressnews/0.1 (+https://github.com/pressnews/pressnews; research crawler of public press-training news)"
 ROBOTSTXT_OBEY = True
+# Scrapy's parser, keeping the Sitemap lines: sitemap discovery reuses the robots.txt that the
+# middleware fetched, so robots.txt is fetched once per site per crawl.
+ROBOTSTXT_PARSER = "crawler.middlewares.RobotsWithSitemaps"
 
 # Politeness: a few requests at a time per site, adapting to how fast the site answers.
 CONCURRENT_REQUESTS = 16
@@ -60,3 +63,6 @@ PRESSNEWS_PROGRESS_INTERVAL = 3.0  # seconds between progress lines
 # Extraction worker processes (spawned). 0: in-process. `pressnews crawl` uses cores - 1 (max 4);
 # a script calling crawler.crawl_runner.run_crawl with workers must guard its code with __main__.
 PRESSNEWS_WORKERS = 0
+# Seconds a crawl waits for another crawl's lock on the same database before giving up (a
+# killed run's workers may take a few seconds to end).
+PRESSNEWS_LOCK_WAIT = 10.0

@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
@@ -27,7 +30,13 @@ from indexer.store import RawPage, Store
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the crawl process is gone (even by kill -9)."""
+    """Worker initializer: end this worker when the crawl process is gone (even by kill -9),
+    and leave Ctrl-C to the crawl process.
+
+    A Ctrl-C in a terminal reaches every process of the group: the crawl process stops the
+    crawl and then these workers, which must not die of it mid-item with a traceback of their
+    own. They start with SIGINT ignored (see `_spawn_workers`); this keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -35,6 +44,44 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _ready() -> None:
+    """A no-op task: submitting one per worker starts them all at once."""
+
+
+# The worker pools of this process, so a forced stop (a second signal) can still end them.
+_POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
+def _spawn_workers(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned processes, all started now with SIGINT ignored.
+
+    An ignored signal stays ignored across exec, so a Ctrl-C while a worker is still starting
+    (importing, before its initializer runs) cannot interrupt it with a traceback either; the
+    crawl process ignores SIGINT only for the few milliseconds the processes take to start."""
+    # spawn, not fork: the crawl process runs an event loop and holds SQLite handles.
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for _ in range(workers):
+            pool.submit(_ready)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    _POOLS.add(pool)
+    return pool
+
+
+def stop_workers() -> None:
+    """End every worker pool of this process without waiting for queued work."""
+    for pool in list(_POOLS):
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -53,14 +100,7 @@ class ProcessPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         if self.workers > 0:
-            # spawn, not fork: the crawl process runs an event loop and holds SQLite handles.
-            ctx = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=ctx,
-                initializer=_exit_with_parent,
-                initargs=(os.getpid(),),
-            )
+            self.pool = _spawn_workers(self.workers)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.pool is not None:
@@ -96,7 +136,10 @@ class ProcessPipeline:
 
 
 class StorePipeline:
-    """Commits every article as it arrives, so a killed crawl loses nothing already fetched."""
+    """Commits every article as it arrives, so a killed crawl loses nothing already fetched.
+
+    The run is recorded when the spider has closed (Scrapy's `spider_closed` signal), because
+    only then is the reason known: `finished`, or `shutdown` for a crawl stopped by a signal."""
 
     def __init__(self, db_path: str, stats: Any) -> None:
         self.db_path = db_path
@@ -111,6 +154,7 @@ class StorePipeline:
             raise NotConfigured("PRESSNEWS_DB is not set")
         pipeline = cls(db, crawler.stats)
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
@@ -120,12 +164,10 @@ class StorePipeline:
         for key, src in (getattr(self.crawler.spider, "sources", {}) or {}).items():
             self.store.set_meta(f"source_province:{key}", src.province or "")
 
-    def close_spider(self, spider: Any = None) -> None:
+    def spider_closed(self, spider: Any, reason: str) -> None:
         if self.store is None:
             return
-        spider = self.crawler.spider
         sources = list(getattr(spider, "sources", {}) or {})
-        reason = self.stats.get_value("finish_reason") or "finished"
         finish_run(self.store, self.run_id, self.stats.get_stats(), sources, reason)
         self.store.close()
         self.store = None

@@ -138,6 +138,26 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     """,
     _dates_never_invented,
+    # 3: corrections a user made to an article's values, kept apart from what extraction found
+    # and applied on top of it every time the article is written (see indexer/corrections.py).
+    # action: 'set' or 'remove'; value: as given (normalised), NULL for a remove of the whole
+    # field; extracted: the field's values as extraction last gave them (JSON), refreshed on
+    # every write of the article; undone: when `pressnews correct --undo` undid it, else NULL.
+    """
+    CREATE TABLE IF NOT EXISTS corrections (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        action TEXT NOT NULL,
+        value TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        undone TEXT,
+        extracted TEXT
+    );
+    CREATE INDEX IF NOT EXISTS corrections_article ON corrections(article_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,14 +1,37 @@
-"""Highlighted snippets on the original (accented) text, for matches found on folded text."""
+"""Highlighted snippets on the original (accented) text, for matches found on folded text.
+
+A snippet is whole words with single spaces between them: it starts and ends at a space of the
+text (never inside a word, nor inside a token such as `09/2017/NĐ-CP`), every run of white
+space, control or zero-width-space characters between words becomes one space (so two words
+are never glued together, and no control character reaches a terminal), and `…` marks the
+ends where text was left out.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from vnlang.text import fold, strip_accents_fast
 
-# A word of the original text, with its position.
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word of the text, with its position: letters and digits with any combining marks (a
+# decomposed "phát" is one word, not "pha" and "t").
+_WORD = re.compile(r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
+# Characters that separate words: white space, control characters, the zero-width space and
+# the line / paragraph separators. (Joiners and soft hyphens sit inside words: dropped.)
+_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b\u2028\u2029]+")
+_INSIDE_WORDS = re.compile("[\u00ad\u200c\u200d\u2060\ufeff]")
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+ELLIPSIS = "…"
+# The backends show the start of the body (this many characters) when nothing is matched.
+LEAD_CHARS = 200
+
+
+def clean_text(text: str) -> str:
+    """NFC text with one space between words: separators squeezed, in-word invisibles dropped."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INSIDE_WORDS.sub("", text)
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
@@ -16,6 +39,7 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
 
     `query_words` are folded; matching is on folded words, so "phat ngon" marks "phát ngôn".
     """
+    text = clean_text(text)
     words = list(_WORD.finditer(text))
     if not words:
         return ""
@@ -29,7 +53,7 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
             flags.append(w in wanted or (w.endswith("y") and fold(w) in wanted))
     else:
         flags = [fold(m.group(0)) in wanted for m in words]
-    best_start, best = 0, -1
+    width = max(1, width)
     running = sum(flags[:width])
     best, best_start = running, 0
     for start in range(1, max(1, len(words) - width + 1)):
@@ -46,14 +70,43 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
     )
     start = max(0, min(best_start, first - 3))
     end = min(len(words), start + width)
+    # Widen to the spaces around the window: a token such as 09/2017/NĐ-CP stays whole.
+    begin = text.rfind(" ", 0, words[start].start()) + 1
+    finish = text.find(" ", words[end - 1].end())
+    finish = len(text) if finish < 0 else finish
+    while start > 0 and words[start - 1].start() >= begin:
+        start -= 1
     out: list[str] = []
-    pos = words[start].start()
-    for i in range(start, end):
+    pos = begin
+    for i in range(start, len(words)):
         m = words[i]
+        if m.start() >= finish:
+            break
         out.append(text[pos : m.start()])
         out.append(f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}" if flags[i] else m.group(0))
         pos = m.end()
-    snippet = "".join(out).replace("\n", " ")
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(words) else ""
-    return f"{prefix}{snippet.strip()}{suffix}"
+    out.append(text[pos:finish])
+    prefix = ELLIPSIS if begin > 0 else ""
+    suffix = ELLIPSIS if finish < len(text) else ""
+    return f"{prefix}{''.join(out)}{suffix}"
+
+
+def lead_snippet(text: str, chars: int = LEAD_CHARS) -> str:
+    """The start of `text` in at most about `chars` characters, cut at a space, with `…` when
+    text was left out (what to show for a search without query words)."""
+    text = clean_text(text)
+    if len(text) <= chars:
+        return text
+    cut = text.rfind(" ", 0, chars + 1)
+    return (text[:cut] if cut > 0 else text[:chars]).rstrip() + ELLIPSIS
+
+
+def tidy_lead(prefix: str, chars: int = LEAD_CHARS) -> str:
+    """`lead_snippet` for a body of which only the first `chars` characters are at hand (the
+    backends' snippet when nothing is matched): a prefix that long was cut, maybe inside a
+    word, so its last, possibly partial, word is dropped for `…`."""
+    if MARK_OPEN in prefix or len(prefix) < chars:
+        return clean_text(prefix)
+    text = clean_text(prefix)
+    cut = text.rfind(" ")
+    return (text[:cut] if cut > 0 else text).rstrip() + ELLIPSIS

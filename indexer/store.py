@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from vnlang import fingerprint as dedup
 
+from . import corrections
 from .errors import PressnewsError
 from .fts import IndexFields, index_fields
 from .model import Article
@@ -165,6 +166,7 @@ _JSON_COLUMNS = {
     "article_docs": ("data",),
     "runs": ("summary",),
     "run_sources": ("errors", "quality"),
+    "corrections": ("extracted",),
 }
 _DOC_KEYS = ("id", "url", "title")
 
@@ -393,8 +395,12 @@ class Store:
     ) -> UpsertOutcome:
         """Insert or update one article (and its raw page) atomically.
 
-        `fields` is `index_fields(article)` when the caller computed it already."""
+        The article's corrections (`indexer.corrections`) are applied to it first (in place),
+        so a re-crawl or a reprocess never undoes them. `fields` is `index_fields(article)` when
+        the caller computed it already (derived again when a correction changed the article)."""
         with self.transaction():
+            if corrections.apply_stored(self.conn, article):
+                fields = None
             return self._upsert(article, raw, fields or index_fields(article))
 
     def _upsert(self, a: Article, raw: RawPage | None, f: IndexFields) -> UpsertOutcome:

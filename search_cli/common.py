@@ -38,6 +38,7 @@ class Environment:
     kibana_username: str | None = None
     kibana_password: str | None = None
     kibana_ca_certs: str | None = None
+    user: str | None = None  # $USER, else $LOGNAME: the default author of a correction
 
     @classmethod
     def read(cls, environ: Mapping[str, str] = os.environ) -> Environment:
@@ -53,6 +54,7 @@ class Environment:
             kibana_username=get("KIBANA_USERNAME"),
             kibana_password=get("KIBANA_PASSWORD"),
             kibana_ca_certs=get("KIBANA_CA_CERTS"),
+            user=get("USER") or get("LOGNAME"),
         )
 
     def default_db(self) -> str:

@@ -8,6 +8,7 @@ Elasticsearch options) in `search_cli.common`. Errors are told apart here, in on
   is one line on stderr and exit 1;
 - a usage error (an unknown option, a missing argument, a bad option value) is one line with a
   hint on stderr and exit 2;
+- Ctrl-C is one line and exit 130 (a crawl stops cleanly first: 130, or 143 for SIGTERM);
 - anything else is a bug: one line on stderr naming a crash report (traceback, version, the
   command line without credentials) written under the user's cache folder, and exit 70
   (EX_SOFTWARE), so an operator or a test can tell a bug from a bad input.
@@ -23,15 +24,18 @@ import click
 
 from indexer.errors import PressnewsError
 
+from .commands.corrections import correct, corrections
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
 from .commands.elastic import index, kibana
+from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
 from .commands.search import export, search
 from .common import STORE_PATH_KEY, Environment, env
 from .crash import EXIT_BUG, write_crash_report
 
 _ARGV_KEY = "pressnews.argv"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that Ctrl-C ended
 
 
 class OneLineUsageError(click.UsageError):
@@ -83,6 +87,9 @@ class PressnewsGroup(click.Group):
             raise _one_line(exc) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: not an error of the input, nor a bug
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # a bug: say so, with a report to send
             self._crash(ctx, exc)
 
@@ -151,5 +158,21 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = Environment.read()  # the one place the environment is read
 
 
-for command in (crawl, export, search, reprocess, runs, sources, demo, index, kibana, schedule):
+for command in (
+    crawl,
+    export,
+    search,
+    reprocess,
+    runs,
+    sources,
+    demo,
+    index,
+    kibana,
+    schedule,
+    backup,
+    restore,
+    check,
+    correct,
+    corrections,
+):
     cli.add_command(command)

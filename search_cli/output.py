@@ -12,9 +12,15 @@ from typing import Any
 
 import click
 
-from indexer.query import Facets, SearchResult
+from indexer.query import Facets, Query, SearchResult
+from indexer.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN, tidy_lead
+from vnlang.legaldocs import match_key
+from vnlang.text import fold
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
+_MARK_TAG = re.compile(r"</?mark>")
+# How many speakers, documents and other copies of a report one hit shows before "+N more".
+SHOWN_SPEAKERS, SHOWN_DOCUMENTS, SHOWN_COPIES = 4, 4, 3
 
 
 def emit_json(data: Any) -> None:
@@ -56,9 +62,82 @@ def render_table(rows: list[list[str]], headers: list[str]) -> str:
     return "\n".join(out)
 
 
-def print_search(result: SearchResult, *, color: bool, include_all: bool) -> None:
+def cut_list(items: Sequence[str], keep: int) -> str:
+    """`a, b, c +2 more`: the first `keep` items, and how many were left out."""
+    shown = ", ".join(items[:keep])
+    rest = len(items) - keep
+    return f"{shown} +{rest} more" if rest > 0 else shown
+
+
+def fit_snippet(snippet: str, limit: int) -> str:
+    """The snippet (with <mark> tags) in at most about `limit` visible characters, cut at a
+    space (never inside a word), `…` where text was left out, marks kept balanced."""
+    visible = _MARK_TAG.sub("", snippet)
+    if len(visible) <= limit:
+        return snippet
+    out: list[str] = []
+    used = 0
+    for token in snippet.split(" "):
+        size = len(_MARK_TAG.sub("", token)) + (1 if out else 0)
+        if out and used + size > limit:
+            break
+        out.append(token)
+        used += size
+    text = " ".join(out).rstrip()
+    if text.count(MARK_OPEN) > text.count(MARK_CLOSE):
+        text += MARK_CLOSE
+    return text if text.endswith(ELLIPSIS) else text + ELLIPSIS
+
+
+def _speaker(s: dict[str, Any], with_role: bool) -> str:
+    role = (s.get("role") or "").strip()
+    return f"{s['name']} ({role})" if with_role and role else s["name"]
+
+
+def _speakers_first(speakers: list[dict[str, Any]], speaker: str | None) -> list[dict[str, Any]]:
+    """The speakers the --speaker search matched first (so a cut list never hides them)."""
+    words = Query(speaker=speaker).speaker_words() if speaker else []
+    if not words:
+        return speakers
+    wanted = " " + " ".join(words) + " "
+    hit = [s for s in speakers if wanted in f" {fold(s.get('name') or '')} "]
+    return hit + [s for s in speakers if s not in hit]
+
+
+def _documents_first(decrees: list[str], decree: str | None) -> list[str]:
+    """The documents the --decree search matched first."""
+    key = match_key(decree) if decree else None
+    if not key:
+        return decrees
+
+    def matches(d: str) -> bool:
+        k = match_key(d) or ""
+        return k == key or k.startswith((f"{key}/", f"{key} "))
+
+    return [d for d in decrees if matches(d)] + [d for d in decrees if not matches(d)]
+
+
+def print_search(
+    result: SearchResult,
+    *,
+    color: bool,
+    include_all: bool,
+    speaker: str | None = None,
+    decree: str | None = None,
+    lead: bool = False,
+) -> None:
+    """The readable list of hits. A search by --speaker shows the speakers with their roles
+    (the matched ones first), a search by --decree the documents each article cites; a list
+    that is cut says how many it left out ("+3 more"). Snippets are whole words; `lead`: the
+    search had no query words, so a snippet is the start of the body as the backend cut it."""
     if not result.hits:
-        click.echo("No matching articles.")
+        more = (
+            f" --all finds {result.more_with_all} not judged relevant."
+            if not include_all and result.more_with_all
+            else ""
+        )
+        click.echo(f"No matching articles.{more}")
+        return
     width = shutil.get_terminal_size((100, 20)).columns
     for rank, hit in enumerate(result.hits, 1):
         a = hit.article
@@ -71,13 +150,18 @@ def print_search(result: SearchResult, *, color: bool, include_all: bool) -> Non
         ]
         click.echo("    " + " · ".join(m for m in meta if m))
         click.echo(f"    {a['url']}")
-        if a.get("speakers"):
-            names = ", ".join(s["name"] for s in a["speakers"][:4])
-            click.echo(f"    speakers: {names}")
-        if hit.snippet:
-            click.echo("    " + highlight(hit.snippet, color)[: max(60, width * 3)])
+        speakers = _speakers_first(list(a.get("speakers") or []), speaker)
+        if speakers:
+            names = [_speaker(s, with_role=bool(speaker)) for s in speakers]
+            click.echo(f"    speakers: {cut_list(names, SHOWN_SPEAKERS)}")
+        if decree and a.get("decrees"):
+            documents = _documents_first(list(a["decrees"]), decree)
+            click.echo(f"    documents: {cut_list(documents, SHOWN_DOCUMENTS)}")
+        snippet = tidy_lead(hit.snippet) if lead else hit.snippet
+        if snippet:
+            click.echo("    " + highlight(fit_snippet(snippet, max(60, width * 3)), color))
         if hit.duplicates:
-            click.echo(f"    also at: {', '.join(hit.duplicates[:3])}")
+            click.echo(f"    also at: {cut_list(hit.duplicates, SHOWN_COPIES)}")
         click.echo()
     shown = len(result.hits)
     summary = f"{shown} of {result.total} matching article(s)"

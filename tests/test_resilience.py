@@ -200,9 +200,18 @@ def test_a_source_that_fails_entirely_exits_nonzero(site_server, tmp_path):
 def test_two_crawls_never_overlap(tmp_path, crawl):
     db = tmp_path / "locked.db"
     with crawl_lock(str(db)):
-        with pytest.raises(CrawlLocked), crawl_lock(str(db)):
+        with pytest.raises(CrawlLocked), crawl_lock(str(db), wait=0):
             pass
-        result = run_cli("crawl", "--db", str(db), "--sources", str(crawl.sources_file), "-q")
+        result = run_cli(
+            "crawl",
+            "--db",
+            str(db),
+            "--sources",
+            str(crawl.sources_file),
+            "-q",
+            "-s",
+            "PRESSNEWS_LOCK_WAIT=0",
+        )
     assert result.returncode != 0 and "another crawl is running" in result.stderr
 
 

@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from crawler import discovery
@@ -27,6 +29,7 @@ from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
 from crawler.items import PageItem, SeenPage
+from crawler.middlewares import RobotsWithSitemaps
 from crawler.sources import Source, select_sources
 from crawler.urls import (
     canonical_article_url,
@@ -77,6 +80,11 @@ class PortalSpider(scrapy.Spider):
         self.canonical_claims: dict[str, dict[str, str]] = defaultdict(
             dict
         )  # canonical -> page->title
+        # Sitemaps named in robots.txt come from the robots.txt Scrapy's middleware fetched
+        # (its `robots_parsed` signal); the spider asks for robots.txt itself only when the
+        # middleware does not fetch it (ROBOTSTXT_OBEY off, another parser).
+        self.robots_from_middleware = False
+        self.robots_read: set[str] = set()  # sources whose robots.txt sitemaps were read
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -85,12 +93,23 @@ class PortalSpider(scrapy.Spider):
         kwargs.setdefault("full", crawler.settings.getbool("PRESSNEWS_FULL"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
+        robots_parsed = getattr(signals, "robots_parsed", None)
+        if spider.robots_from_middleware and robots_parsed is not None:
+            crawler.signals.connect(spider.robots_parsed, signal=robots_parsed)
+        else:
+            spider.robots_from_middleware = False
         return spider
 
     def _configure(self, settings: Any) -> None:
         self.sources = select_sources(self.sources_file, self.only)
         db = settings.get("PRESSNEWS_DB")
         self.state = CrawlState.load(db, list(self.sources)) if db and not self.full else None
+        parser = settings.get("ROBOTSTXT_PARSER")
+        self.robots_from_middleware = bool(
+            settings.getbool("ROBOTSTXT_OBEY")
+            and parser
+            and issubclass(load_object(parser), RobotsWithSitemaps)
+        )
 
     # -- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -102,15 +121,16 @@ class PortalSpider(scrapy.Spider):
             for url in src.start_urls:
                 self.listing_urls.add(clean_url(url))
                 yield self._page_request(src, url, nav_depth=0, priority=PRIO_PAGER, start=True)
-            robots = urljoin(src.start_urls[0], "/robots.txt")
-            yield Request(
-                robots,
-                callback=self.parse_robots,
-                errback=self.on_error,
-                meta={"source": src.key, "kind": "robots", "handle_httpstatus_all": True},
-                priority=PRIO_PAGER + 5,
-                dont_filter=True,
-            )
+            if not self.robots_from_middleware:
+                robots = urljoin(src.start_urls[0], "/robots.txt")
+                yield Request(
+                    robots,
+                    callback=self.parse_robots,
+                    errback=self.on_error,
+                    meta={"source": src.key, "kind": "robots", "handle_httpstatus_all": True},
+                    priority=PRIO_PAGER + 5,
+                    dont_filter=True,
+                )
             for url in src.sitemap_urls:
                 yield self._xml_request(src, url, self.parse_sitemap, "sitemap")
             for url in src.feed_urls:
@@ -376,12 +396,35 @@ class PortalSpider(scrapy.Spider):
             )
 
     # -- robots, sitemaps, feeds -------------------------------------------------------------
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Scrapy's robots.txt middleware fetched and parsed a site's robots.txt (once per
+        site): request the sitemaps it names for the sources that start on that site."""
+        if not isinstance(robotparser, RobotsWithSitemaps):
+            return
+        parts = urlsplit(request.url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        for src in self.sources.values():
+            if src.key in self.robots_read or clean_url(
+                urljoin(src.start_urls[0], "/robots.txt")
+            ) != clean_url(robots_url):
+                continue
+            self.robots_read.add(src.key)
+            for req in self._robots_sitemaps(src, robotparser.sitemaps(robots_url)):
+                self.crawler.engine.crawl(req)
+
     def parse_robots(self, response: Response) -> Iterator[Request]:
+        """The spider's own robots.txt request, when the middleware does not fetch it."""
         src = self.sources[response.meta["source"]]
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for url in discovery.sitemaps_from_robots(response.text, response.url):
-            if clean_url(url) not in {clean_url(u) for u in src.sitemap_urls}:
+        yield from self._robots_sitemaps(
+            src, discovery.sitemaps_from_robots(response.text, response.url)
+        )
+
+    def _robots_sitemaps(self, src: Source, urls: list[str]) -> Iterator[Request]:
+        declared = {clean_url(u) for u in src.sitemap_urls}
+        for url in urls:
+            if clean_url(url) not in declared:
                 yield self._xml_request(src, url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from typing import Any
 import click
 
 from .. import output
+from ..child import run_child
 from ..common import (
     ElasticAccess,
     db_option,
@@ -82,6 +82,10 @@ def crawl(
     """Crawl the sources into the embedded store, then print a per-source summary.
 
     Exits 1 when a source failed entirely (nothing fetched), so cron and systemd report it.
+    Ctrl-C (SIGINT) or SIGTERM stops the crawl cleanly: what was stored is kept, the run is
+    recorded as interrupted, and the exit status is 130 (SIGINT) or 143 (SIGTERM); a second
+    signal stops it at once. A crawl running on the same database is waited for up to
+    10 s (`-s PRESSNEWS_LOCK_WAIT=SECONDS`).
     """
     from crawler.crawl_runner import check_settings, run_crawl
     from crawler.sources import select_sources
@@ -113,13 +117,21 @@ def crawl(
     click.echo(
         output.render_table(rows, ["source", "pages", "new", "updated", "unchanged", "errors"])
     )
+    if report.signal is not None:
+        click.echo(
+            f"Interrupted by {report.signal_name}: the crawl stopped; what it stored is kept "
+            "and the run is recorded as interrupted.",
+            err=True,
+        )
+        sys.exit(report.exit_status)
     if es_url:
         _sync_after_crawl(path, ElasticAccess(es_url, api_key, username, password, ca_certs))
     if report.failed_sources:
         click.echo(
             f"Error: source(s) failed entirely: {', '.join(report.failed_sources)}", err=True
         )
-        sys.exit(1)
+    if report.exit_status:
+        sys.exit(report.exit_status)
 
 
 def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
@@ -241,7 +253,7 @@ def schedule(
         return
     while True:
         started = datetime.now(UTC).replace(microsecond=0).isoformat()
-        rc = subprocess.run([sys.executable, "-m", "search_cli", *args], check=False).returncode
+        rc = run_child([sys.executable, "-m", "search_cli", *args])  # Ctrl-C: stops it cleanly
         click.echo(f"[{started}] crawl exited {rc}", err=True)
         if once:
             sys.exit(rc)

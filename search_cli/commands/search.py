@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from indexer.corrections import export_rows
 from indexer.errors import PressnewsError
 from indexer.query import Query, SearchBackend, parse_date_bound
 from indexer.store import Store
@@ -30,11 +31,20 @@ from ..common import (
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("--source", metavar="KEY", help="Only this source's articles.")
-def export(db: str | None, fmt: str, source: str | None) -> None:
-    """Write every stored article as JSON Lines on stdout."""
+@click.option(
+    "--corrections",
+    "corrections",
+    is_flag=True,
+    help="Write the active corrections instead, as labelled examples (extracted vs corrected).",
+)
+def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> None:
+    """Write every stored article as JSON Lines on stdout (or, with --corrections, every
+    active correction: the article's id, url and title, the field, the extracted value and the
+    corrected value)."""
     with open_store(db, readonly=True) as store:
-        for article in store.iter_articles(source):
-            click.echo(json.dumps(article, ensure_ascii=False))
+        rows = export_rows(store, source) if corrections else store.iter_articles(source)
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @click.command()
@@ -60,7 +70,13 @@ def export(db: str | None, fmt: str, source: str | None) -> None:
 @click.option(
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
 )
-@click.option("--limit", type=click.IntRange(1, 10000), default=10, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10000),
+    default=10,
+    show_default=True,
+    help="Hits to show; with --facets, the entries of each list (provinces, speakers, documents).",
+)
 @click.option(
     "--all",
     "include_all",
@@ -130,7 +146,7 @@ def search(
     with _maybe_store(db, needed=backend == "sqlite") as store:
         engine = _backend(backend, store, access)
         if facets:
-            f = engine.facets(q)
+            f = engine.facets(q, size=limit)
             output.emit_json(output.facets_json(f)) if as_json else output.print_facets(f)
             return
         result = engine.search(q)
@@ -142,7 +158,14 @@ def search(
             hits, ["id", "date", "province", "title", "url", "speakers", "decrees", "score"]
         )
     else:
-        output.print_search(result, color=sys.stdout.isatty(), include_all=include_all)
+        output.print_search(
+            result,
+            color=sys.stdout.isatty(),
+            include_all=include_all,
+            speaker=speaker,
+            decree=decree,
+            lead=not q.terms,
+        )
 
 
 def _check_options(
