@@ -21,6 +21,7 @@ from typing import Any
 from crawler.bookkeeping import SIGNAL_STAT, close_running_runs, source_failed, source_stats
 from crawler.sources import select_sources
 from indexer.errors import PressnewsError
+from indexer.maintenance import lock_path as lock_file
 
 
 class CrawlLocked(PressnewsError, RuntimeError):
@@ -170,7 +171,7 @@ def crawl_lock(db_path: str, wait: float = LOCK_WAIT) -> Iterator[None]:
     `kill -9`, so a killed run never leaves a stale lock behind. A lock held by another process
     is waited for up to `wait` seconds (a dying run may still be ending), then `CrawlLocked`.
     """
-    lock_path = Path(db_path).expanduser().resolve().with_suffix(Path(db_path).suffix + ".lock")
+    lock_path = lock_file(db_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

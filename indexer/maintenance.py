@@ -56,8 +56,8 @@ class DatabaseLocked(MaintenanceError):
 
 # -- paths and the crawl lock -----------------------------------------------------------------
 def lock_path(db: str | Path) -> Path:
-    """The file `pressnews crawl` locks beside the database (`crawler.crawl_runner.crawl_lock`
-    names it the same way): `<db>.lock`."""
+    """The file `pressnews crawl` locks beside the database, `<db>.lock` (the one definition;
+    `crawler.crawl_runner.crawl_lock` locks it)."""
     p = Path(db).expanduser()
     return p.resolve().with_suffix(p.suffix + ".lock")
 

@@ -21,7 +21,7 @@ from vnlang.legaldocs import match_key
 
 from .fts import RELEVANT_TAG, bigrams, province_tag, year_tag
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
-from .snippets import make_snippet
+from .snippets import lead_snippet, make_snippet
 from .store import Store
 
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
@@ -132,7 +132,7 @@ class SqliteSearch:
                 Hit(
                     article=article,
                     score=score,
-                    snippet=make_snippet(body, words) if words else body[:200],
+                    snippet=make_snippet(body, words) if words else lead_snippet(body),
                     duplicates=dups.get(article["id"], []),
                 )
             )

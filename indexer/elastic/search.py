@@ -25,7 +25,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from vnlang.legaldocs import match_key
 
 from ..query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
-from ..snippets import MARK_CLOSE, MARK_OPEN, make_snippet
+from ..snippets import MARK_CLOSE, MARK_OPEN, lead_snippet, make_snippet
 from ..sqlite_search import province_units
 from .client import ElasticUnavailable, one_line, translate_errors, url_of
 from .mapping import (
@@ -252,7 +252,7 @@ class ElasticSearch:
                 snippet = self._snippet(h, body, words)
                 score = score_from_es(h.get("_score"))
             else:
-                snippet, score = body[:SNIPPET_CHARS], 0.0
+                snippet, score = lead_snippet(body), 0.0
             hits.append(
                 Hit(
                     article=article, score=score, snippet=snippet, duplicates=dups.get(h["_id"], [])
