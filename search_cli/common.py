@@ -158,6 +158,13 @@ def _check_db(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+sources_option = click.option(
+    "--sources",
+    "sources_file",
+    metavar="FILE",
+    help="Sources file (TOML). Default: the built-in registry.",
+)
+
 db_option = click.option(
     "--db",
     metavar="PATH",

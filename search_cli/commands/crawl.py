@@ -21,6 +21,7 @@ from ..common import (
     es_url_check,
     open_store,
     resolve_db,
+    sources_option,
 )
 
 
@@ -36,12 +37,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 @click.command()
 @db_option
-@click.option(
-    "--sources",
-    "sources_file",
-    metavar="FILE",
-    help="Sources file (TOML). Default: the built-in registry.",
-)
+@sources_option
 @click.option(
     "--source", "keys", multiple=True, metavar="KEY", help="Crawl only this source (repeatable)."
 )
@@ -218,7 +214,7 @@ def cron_schedule(seconds: int, every: str) -> str:
 @click.option(
     "--every", default="6h", show_default=True, help="Interval between runs (30m, 6h, 1d)."
 )
-@click.option("--sources", "sources_file", metavar="FILE", help="Sources file.")
+@sources_option
 @click.option("--print-cron", is_flag=True, help="Print a crontab line instead of running.")
 @click.option(
     "--print-systemd", is_flag=True, help="Print a systemd service + timer instead of running."

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import output
-from ..common import db_option, open_store
+from ..common import db_option, open_store, sources_option
 
 
 @click.command()
@@ -64,12 +64,7 @@ def _why(summary: dict[str, Any]) -> str:
 
 @click.command()
 @db_option
-@click.option(
-    "--sources",
-    "sources_file",
-    metavar="FILE",
-    help="Sources file (default: the built-in registry).",
-)
+@sources_option
 @click.option(
     "--json",
     "as_json",
