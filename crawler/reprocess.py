@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_page
 from crawler.extract.decode import decode_html
@@ -16,12 +16,16 @@ class ReprocessReport:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    damaged: list[str] = field(default_factory=list)  # ids whose stored raw page is unreadable
 
 
 def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> ReprocessReport:
     report = ReprocessReport()
     for article, raw in list(store.iter_raw()):
         report.seen += 1
+        if raw is None:
+            report.damaged.append(article["id"])
+            continue
         text, _ = decode_html(raw.body, raw.headers.get("content-type"))
         try:
             new = process_page(

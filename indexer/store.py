@@ -551,18 +551,25 @@ class Store:
         for (data,) in self.conn.execute(sql + " ORDER BY a.rowid", args):
             yield json.loads(data)
 
-    def iter_raw(self) -> Iterator[tuple[dict[str, Any], RawPage]]:
-        """Every stored article with its raw page, for reprocessing."""
+    def iter_raw(self) -> Iterator[tuple[dict[str, Any], RawPage | None]]:
+        """Every stored article with its raw page, for reprocessing. A row that cannot be read
+        (a raw page that does not decompress, a document that is not JSON) comes as
+        `({"id": ...}, None)`, so the caller reports it and goes on with the rest."""
         rows = self.conn.execute(
-            "SELECT d.data, r.url, r.status, r.headers, r.body, r.fetched_at, r.extractor_version "
-            "FROM articles a JOIN raw_pages r ON r.article_id = a.id "
+            "SELECT a.id, d.data, r.url, r.status, r.headers, r.body, r.fetched_at, "
+            "r.extractor_version FROM articles a JOIN raw_pages r ON r.article_id = a.id "
             "JOIN article_docs d ON d.rowid = a.rowid ORDER BY a.rowid"
         )
-        for data, url, status, headers, body, fetched_at, version in rows:
-            raw = RawPage(
-                url, status, json.loads(headers), zlib.decompress(body), fetched_at, version
-            )
-            yield json.loads(data), raw
+        for aid, data, url, status, headers, body, fetched_at, version in rows:
+            try:
+                article = json.loads(data)
+                raw = RawPage(
+                    url, status, json.loads(headers), zlib.decompress(body), fetched_at, version
+                )
+            except (zlib.error, ValueError, TypeError):
+                yield {"id": aid}, None
+                continue
+            yield article, raw
 
     def duplicates_of(self, ids: list[str]) -> dict[str, list[str]]:
         """For each id, the urls of the other stored copies of the same report."""

@@ -490,3 +490,49 @@ def test_cron_lines_for_exact_intervals(tmp_path, every, fields, minutes):
     times = _fire_times(line.split()[:5])
     assert {b - a for a, b in zip(times, times[1:], strict=False)} == {minutes}
     assert not db.exists()
+
+
+def test_reprocess_reports_unreadable_raw_pages_and_processes_the_rest(tmp_path):
+    """A raw page that does not decompress is reported by id; the other articles are processed."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from indexer.model import Article
+    from indexer.store import RawPage, Store
+    from search_cli.main import cli
+
+    db = tmp_path / "r.db"
+    page = (
+        "<html><head><title>Tập huấn phát ngôn</title></head><body><h1>Tập huấn phát ngôn</h1>"
+        "<p>Sáng 5/3/2024, Sở Văn hóa tỉnh tổ chức lớp tập huấn kỹ năng phát ngôn cho cán bộ.</p>"
+        "</body></html>"
+    ).encode()
+    with Store.open(db) as store:
+        for aid in ("good", "bad"):
+            art = Article(
+                id=aid,
+                url=f"https://x.vn/{aid}",
+                source="x",
+                title="Tập huấn phát ngôn",
+                body="Sáng 5/3/2024, Sở tổ chức lớp.",
+                fetched_at="2024-03-05T00:00:00+00:00",
+            )
+            raw = RawPage(
+                art.url,
+                200,
+                {"content-type": "text/html; charset=utf-8"},
+                page,
+                art.fetched_at,
+                "0",
+            )
+            store.upsert(art, raw)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE raw_pages SET body = x'00ff00ff' WHERE article_id = 'bad'")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["reprocess", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "1 stored raw page(s) unreadable" in result.output and "bad" in result.output
+    assert "Traceback" not in result.output
+    assert "2 article(s)" in result.output  # both seen; the good one processed

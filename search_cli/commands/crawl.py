@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from indexer.errors import PressnewsError
+
 from .. import output
 from ..child import run_child
 from ..common import (
@@ -156,6 +158,14 @@ def reprocess(db: str | None) -> None:
     click.echo(
         f"{rep.seen} article(s): {rep.updated} updated, {rep.unchanged} unchanged, {rep.failed} failed."
     )
+    if rep.damaged:
+        shown = ", ".join(rep.damaged[:10]) + (
+            f" (+{len(rep.damaged) - 10} more)" if len(rep.damaged) > 10 else ""
+        )
+        raise PressnewsError(
+            f"{len(rep.damaged)} stored raw page(s) unreadable, left as they were: {shown}; "
+            "`pressnews crawl --full` fetches them again"
+        )
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
