@@ -170,7 +170,7 @@ def run_benchmark(data: Path, n_bootstrap: int) -> None:
 
 def _served_text(site: object, path_qs: str) -> str | None:
     """The page as the crawler sees it: encoded as the fixture server sends it, then decoded."""
-    from search_cli.demo.server import encode_text
+    from search_cli.demo.payloads import encode_text
 
     path, _, query = path_qs.split("#")[0].partition("?")
     path = site.rewrite(path)  # type: ignore[attr-defined]
@@ -203,7 +203,7 @@ def _body_checks(body: str, spec: dict) -> list[bool]:
 def run_vn(sites_dir: Path) -> None:
     """The fixture sites' expected.json: body checks (starts/ends/contains/excludes, paragraph
     count) for our extract() and for plain trafilatura, title and date for ours, is_article."""
-    from search_cli.demo.server import load_expected, load_sites
+    from search_cli.demo.sites_config import load_expected, load_sites
 
     files = sorted(sites_dir.glob("*/expected.json"))
     if not files:

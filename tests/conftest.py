@@ -11,16 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.faultserver import FaultSiteServer
 
 from indexer.model import Article
-from search_cli.demo.server import (
-    RESILIENCE_SITES,
-    SITES_DIR,
-    SiteServer,
-    load_expected,
-    site_names,
-    sources_toml,
-)
+from search_cli.demo.server import SiteServer, sources_toml
+from search_cli.demo.sites_config import RESILIENCE_SITES, SITES_DIR, load_expected, site_names
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -98,7 +93,7 @@ CLEAN_SITES = [s for s in site_names(SITES_DIR) if s not in RESILIENCE_SITES]
 
 @pytest.fixture(scope="session")
 def site_server():
-    with SiteServer(SITES_DIR) as server:
+    with FaultSiteServer(SITES_DIR) as server:
         yield server
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from crawler.extract.decode import decode_html
-from search_cli.demo.server import encode_text
+from search_cli.demo.payloads import encode_text
 
 TEXT = "Hội nghị tập huấn công tác phát ngôn, cung cấp và xử lý thông tin báo chí"
 

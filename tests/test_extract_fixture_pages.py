@@ -19,13 +19,8 @@ from crawler.extract.page import extract, is_article
 from vnlang.text import fold
 
 try:
-    from search_cli.demo.server import (
-        SITES_DIR,
-        encode_text,
-        load_expected,
-        load_sites,
-        site_names,
-    )
+    from search_cli.demo.payloads import encode_text
+    from search_cli.demo.sites_config import SITES_DIR, load_expected, load_sites, site_names
 except ImportError:  # the fixture server is not there yet
     SITES_DIR, load_sites = Path(__file__).parent / "missing", None
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from crawler.extract.decode import decode_html
 from crawler.extract.page import extract
-from search_cli.demo.server import encode_text
+from search_cli.demo.payloads import encode_text
 
 
 def cp1258(text: str) -> bytes:

@@ -19,16 +19,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
+from fixtures.faultserver import FaultSiteServer
 
-from search_cli.demo.server import (
-    RESILIENCE_SITES,
-    SITES_DIR,
-    SiteServer,
-    encode_text,
-    load_expected,
-    site_names,
-    sources_toml,
-)
+from search_cli.demo.payloads import encode_text
+from search_cli.demo.server import SiteServer, sources_toml
+from search_cli.demo.sites_config import RESILIENCE_SITES, SITES_DIR, load_expected, site_names
 
 SITES = site_names()
 CRAWLABLE = [s for s in SITES if s not in RESILIENCE_SITES]
@@ -81,7 +76,7 @@ def text_of(body: bytes, headers) -> str:
 
 @pytest.fixture(scope="module")
 def server():
-    with SiteServer(SITES_DIR) as srv:
+    with FaultSiteServer(SITES_DIR) as srv:
         yield srv
 
 
@@ -267,8 +262,7 @@ def test_request_log(server):
 # Faults, on a small site of their own
 
 
-@pytest.fixture()
-def faulty(tmp_path: Path):
+def _write_faulty_site(tmp_path: Path) -> None:
     root = tmp_path / "faulty"
     root.mkdir()
     (root / "ok.html").write_text(
@@ -298,7 +292,12 @@ def faulty(tmp_path: Path):
         "/blocked": {"fault": "blocked"},
     }
     (root / "site.json").write_text(json.dumps({"routes": routes}), "utf-8")
-    with SiteServer(tmp_path) as srv:
+
+
+@pytest.fixture()
+def faulty(tmp_path: Path):
+    _write_faulty_site(tmp_path)
+    with FaultSiteServer(tmp_path) as srv:
         yield srv, srv.base_urls["faulty"]
 
 
@@ -379,7 +378,7 @@ def test_stop_does_not_wait_for_sleeping_handlers(tmp_path):
     (root / "site.json").write_text(
         json.dumps({"routes": {"/": {"fault": "timeout", "body": "x"}}})
     )
-    srv = SiteServer(tmp_path).start()
+    srv = FaultSiteServer(tmp_path).start()
     errors: list[Exception] = []
 
     def call() -> None:
@@ -398,12 +397,25 @@ def test_stop_does_not_wait_for_sleeping_handlers(tmp_path):
 
 
 def test_resilience_site_recovers_after_transient_errors():
-    with SiteServer(SITES_DIR, ["flaky"]) as srv:
+    with FaultSiteServer(SITES_DIR, ["flaky"]) as srv:
         expected = load_expected("flaky")
         first = expected["articles"][0]["path"]
         assert [fetch(srv.url("flaky", first), retries=0)[0] for _ in range(3)] == [503, 503, 200]
         status, _, body = fetch(srv.url("flaky", "/tin-tuc/xac-minh-truy-cap.html"))
         assert status == 200 and b"Just a moment..." in body
+
+
+def test_the_plain_server_injects_no_faults_but_transient_statuses(tmp_path):
+    """`SiteServer` (the demo's) answers 501 to a fault route, except ``status``, which the clean
+    sites use; the fault server is the test fixture `FaultSiteServer`."""
+    _write_faulty_site(tmp_path)
+    with SiteServer(tmp_path) as plain:
+        base = plain.base_urls["faulty"]
+        for path in ("/reset", "/slow", "/huge", "/blocked", "/loop-a"):
+            status, headers, body = fetch(base + path, follow=False, retries=0)
+            assert status == 501 and headers.get_content_type() == "text/plain", path
+            assert body.decode().count("\n") == 1 and "only in the test server" in body.decode()
+        assert [fetch(base + "/flaky", retries=0)[0] for _ in range(3)] == [503, 503, 200]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,19 +12,11 @@ import sys
 import time
 
 import pytest
-from conftest import (
-    CLEAN_SITES,
-    FAST,
-    REPO,
-    SITES_DIR,
-    export,
-    load_expected,
-    run_cli,
-    write_sources,
-)
+from conftest import CLEAN_SITES, FAST, REPO, export, run_cli, write_sources
 
 from crawler.crawl_runner import CrawlLocked, crawl_lock
 from crawler.middlewares import forbidden_reason
+from search_cli.demo.sites_config import SITES_DIR, load_expected
 
 
 def paths_of(articles, base):

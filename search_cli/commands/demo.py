@@ -102,7 +102,8 @@ def demo(db: str | None, keep: bool) -> None:
 
 
 def _crawl(path: str, workdir: Path) -> None:
-    from search_cli.demo.server import RESILIENCE_SITES, SiteServer, site_names, sources_toml
+    from search_cli.demo.server import SiteServer, sources_toml
+    from search_cli.demo.sites_config import RESILIENCE_SITES, site_names
 
     sites_dir = Path(str(resources.files("search_cli").joinpath("demo", "sites")))
     clean = [s for s in site_names(sites_dir) if s not in RESILIENCE_SITES]  # no fault injection

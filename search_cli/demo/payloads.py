@@ -1,8 +1,9 @@
-"""What the fixture server sends besides files: charset encoding and generated bodies.
+"""What the fixture server sends besides files: charset encoding and small generated bodies.
 
 `encode_text` encodes served text to a site's charset (legacy codecs get base letter + combining
-mark); `tiny_pdf`, `tiny_png` and the tiny GIF are real minimal files; the ``_*_html`` generators
-build the bodies of the faults listed in `FAULTS` and of error pages.
+mark); `tiny_pdf`, `tiny_png` and the tiny GIF are real minimal files; `error_html` is the body of
+error pages. The hostile bodies (huge, deeply nested, many links, anti-bot) are the test server's,
+in ``tests/fixtures/faultserver.py``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,6 @@ import re
 import struct
 import unicodedata
 import zlib
-from collections.abc import Iterator
-
-# Fault kinds a route may ask for, with their options.
-FAULTS = {
-    "status": "answer `status` (default 503) with optional `retry_after` seconds",
-    "timeout": "wait `delay` seconds (default 30) before answering normally",
-    "slow_body": "send the body in `chunks` pieces (default 10) `delay` seconds apart (0.5)",
-    "reset": "close the socket without any response (TCP reset)",
-    "truncated": "declare a Content-Length larger than the bytes sent, then close",
-    "redirect_loop": "302 to `location` (default: the same URL)",
-    "huge": "stream `size` bytes (default 12 MiB) of valid HTML",
-    "binary": "a tiny real PDF as application/pdf",
-    "deep_nesting": "HTML nested `depth` levels deep (default 100000)",
-    "many_links": "a page with `count` links (default 50000) to generated paths that 404",
-    "blocked": "a 200 anti-bot challenge page",
-}
-# Every fault also takes `times`: fault only the first N requests to that route, then serve it.
 
 # A 1x1 transparent GIF.
 _TINY_GIF = bytes.fromhex(
@@ -121,74 +105,8 @@ def tiny_png() -> bytes:
     )
 
 
-def _huge_html(size: int) -> tuple[int, Iterator[bytes]]:
-    head = (
-        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
-        "<title>Số liệu thống kê tổng hợp</title></head><body>\n"
-    ).encode()
-    tail = b"\n</body></html>\n"
-    unit = "<p>Số liệu thống kê dân số, lao động và việc làm theo đơn vị hành chính.</p>\n".encode()
-    room = max(size - len(head) - len(tail), 0)
-    count, pad = divmod(room, len(unit))
-    batch = max(1, 65536 // len(unit))
-
-    def gen() -> Iterator[bytes]:
-        yield head
-        left = count
-        while left > 0:
-            n = min(batch, left)
-            yield unit * n
-            left -= n
-        yield b" " * pad + tail
-
-    return len(head) + count * len(unit) + pad + len(tail), gen()
-
-
-def _deep_html(depth: int) -> bytes:
-    return (
-        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Trang lồng nhau</title>'
-        "</head><body>"
-        + "<div>" * depth
-        + "<p>Nội dung ở tầng sâu nhất.</p>"
-        + "</div>" * depth
-        + "</body></html>"
-    ).encode()
-
-
-def _many_links_html(count: int, prefix: str) -> bytes:
-    links = "".join(
-        f'<li><a href="{prefix}{i}.html">Liên kết số {i}</a></li>\n' for i in range(count)
-    )
-    return (
-        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Sơ đồ liên kết</title>'
-        f"</head><body><h1>Sơ đồ liên kết</h1><ul>\n{links}</ul></body></html>"
-    ).encode()
-
-
-def _blocked_html(host: str) -> bytes:
-    return f"""<!DOCTYPE html>
-<html lang="en-US"><head><title>Just a moment...</title>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
-<meta name="robots" content="noindex,nofollow">
-<style>body{{font-family:system-ui}} #challenge-error-text{{display:none}}</style>
-</head><body class="no-js">
-<div class="main-wrapper" role="main"><div class="main-content">
-<h1 class="zone-name-title h1">{host}</h1>
-<h2 id="challenge-running" class="h2">Checking your browser before accessing {host}.</h2>
-<div id="challenge-stage"><div id="cf-chl-widget-a1b2c"></div></div>
-<noscript><div id="challenge-error-title">Enable JavaScript and cookies to continue</div></noscript>
-<p>This process is automatic. Your browser will redirect to your requested content shortly.</p>
-</div></div>
-<form id="challenge-form" action="/?__cf_chl_f_tk=Xy7Qk3" method="POST"
- enctype="application/x-www-form-urlencoded"><input type="hidden" name="md" value="a9f0"></form>
-<script>(function(){{window._cf_chl_opt={{cvId:'3',cZone:'{host}',cType:'managed',
-cRay:'8a1b2c3d4e5f6789',cH:'dGVzdA'}};}}());</script>
-<div class="footer">Performance &amp; security by Cloudflare · Ray ID: 8a1b2c3d4e5f6789</div>
-</body></html>
-""".encode()
-
-
-def _error_html(status: int, message: str) -> bytes:
+def error_html(status: int, message: str) -> bytes:
+    """A small HTML error page: ``<title>STATUS MESSAGE</title>``."""
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         f"<title>{status} {message}</title></head><body><h1>{status}</h1><p>{message}</p>"

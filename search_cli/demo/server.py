@@ -16,10 +16,14 @@ site on its own free port of 127.0.0.1, so each site is its own host, and logs e
 - ``redirects``: ``{"/old": "/new"}``, answered with 301.
 - ``routes``: ``{"/path?query": {...}}``: ``file`` (relative to the site), or ``body`` (inline
   text), ``status``, ``headers``, ``content_type``, ``charset``, ``declare_charset_in_header``,
-  ``last_modified``, and ``fault`` with its options (see `FAULTS`). A request matches a route by
-  its exact path and query, then by the query with its parameters sorted, then by the route of
-  the same path whose parameters the request all carries (a parameter value ``*`` matches any
-  value): extra parameters such as ``utm_source`` are ignored, as real servers do.
+  ``last_modified``, and ``fault`` with its options and ``times`` (fault only the first N
+  requests, else every one). This server knows one fault, ``status`` (answer `status`, default
+  503, with an optional ``Retry-After`` of `retry_after` seconds), and answers 501 to the others:
+  only the test server, ``tests/fixtures/faultserver.py``, injects them (its `FAULTS` lists them).
+  A request matches a route by its exact path and query, then by the query with its parameters
+  sorted, then by the route of the same path whose parameters the request all carries (a
+  parameter value ``*`` matches any value): extra parameters such as ``utm_source`` are ignored,
+  as real servers do.
 - ``post``: ``{"/path": {"field": "__EVENTARGUMENT", "values": {"Page$2": "list-2.html"}}}``: an
   ASP.NET postback pager; a value may also be a route object. A POST whose field value is unknown
   gets the path's first page again, as a real portal does.
@@ -32,90 +36,28 @@ templated: ``{{base}}`` becomes the site's base URL and ``{{base:OTHER}}`` anoth
 Every file response has an ``ETag`` and ``Last-Modified`` and honours ``If-None-Match`` and
 ``If-Modified-Since`` with 304.
 
-The parts: `sites_config` (``site.json``, `_Site`, routing tables), `payloads` (charset encoding,
-generated bodies), `handler` (the request handler), `faults` (fault answers and sending); this
-module keeps `SiteServer`, `sources_toml` and the command line, and re-exports the others' names.
+The parts: `sites_config` (``site.json``, `_Site`, routing tables, the site lists), `payloads`
+(charset encoding, tiny files, error pages), `handler` (`SiteHandler`, the request handler, and
+the socket server of one site); this module keeps `SiteServer`, `sources_toml` and the command
+line. Import each name from the module that defines it.
 
 Run ``python -m search_cli.demo.server [SITE ...]`` to serve the sites by hand.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import re
-import socket
 import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
-from .faults import _Answer as _Answer
-from .handler import _TEMPLATE, _Handler
-from .handler import CONTENT_TYPES as CONTENT_TYPES
-from .handler import TEXT_SUFFIXES as TEXT_SUFFIXES
-from .handler import RequestRecord as RequestRecord
-from .handler import _parse_date as _parse_date
-from .handler import parse_form as parse_form
-from .payloads import _TINY_GIF as _TINY_GIF
-from .payloads import FAULTS as FAULTS
-from .payloads import _blocked_html as _blocked_html
-from .payloads import _deep_html as _deep_html
-from .payloads import _encode_char as _encode_char
-from .payloads import _error_html as _error_html
-from .payloads import _huge_html as _huge_html
-from .payloads import _many_links_html as _many_links_html
-from .payloads import encode_text as encode_text
-from .payloads import tiny_pdf as tiny_pdf
-from .payloads import tiny_png as tiny_png
-from .sites_config import PRIVATE_FILES as PRIVATE_FILES
-from .sites_config import RESILIENCE_SITES as RESILIENCE_SITES
-from .sites_config import SITES_DIR, _Site, load_sites
-from .sites_config import _normalise_key as _normalise_key
-from .sites_config import load_expected as load_expected
-from .sites_config import site_names as site_names
+from .handler import _TEMPLATE, RequestRecord, SiteHandler, _HTTPServer
+from .sites_config import SITES_DIR, load_sites
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())  # quiet unless the application configures logging
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], site: _Site, owner: SiteServer):
-        self.site = site
-        self.owner = owner
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def track(self, conn: socket.socket, add: bool) -> None:
-        with self._connections_lock:
-            if add:
-                self._connections.add(conn)
-            else:
-                self._connections.discard(conn)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            conns = list(self._connections)
-            self._connections.clear()
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                conn.close()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        logger.debug("%s: error with %s", self.site.name, client_address, exc_info=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# The server
 
 
 class SiteServer:
@@ -123,13 +65,24 @@ class SiteServer:
 
     >>> with SiteServer(SITES_DIR, ["wordpress"]) as server:
     ...     url = server.base_urls["wordpress"] + "/feed/"
+
+    Requests are answered by `handler_class` (a subclass of `SiteHandler`; the class attribute
+    unless given): the test server's injects faults (``tests/fixtures/faultserver.py``).
     """
 
+    handler_class: type[SiteHandler] = SiteHandler
+
     def __init__(
-        self, sites_dir: Path = SITES_DIR, sites: list[str] | None = None, host: str = "127.0.0.1"
+        self,
+        sites_dir: Path = SITES_DIR,
+        sites: list[str] | None = None,
+        host: str = "127.0.0.1",
+        handler_class: type[SiteHandler] | None = None,
     ):
         self.sites_dir = Path(sites_dir)
         self.host = host
+        if handler_class is not None:
+            self.handler_class = handler_class
         self._sites = load_sites(self.sites_dir, sites)
         self.base_urls: dict[str, str] = {}
         self._servers: list[_HTTPServer] = []
@@ -168,7 +121,14 @@ class SiteServer:
         self._stopping.clear()
         try:
             for site in self._sites:
-                httpd = _HTTPServer((self.host, 0), site, self)
+                httpd = _HTTPServer(
+                    (self.host, 0),
+                    site,
+                    self.handler_class,
+                    self.base_urls,
+                    self._stopping,
+                    self._log,
+                )
                 port = httpd.server_address[1]
                 self.base_urls[site.name] = f"http://{self.host}:{port}"
                 self._servers.append(httpd)

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
-# Sites whose routes inject faults (slow, broken, huge answers): a demo crawl may leave them out.
+# Sites whose routes inject faults (slow, broken, huge answers): only the test server
+# (tests/fixtures/faultserver.py) serves them as meant, and the demo leaves them out.
 RESILIENCE_SITES = frozenset({"flaky"})
 PRIVATE_FILES = {"site.json", "expected.json"}
 
