@@ -25,12 +25,31 @@ _MEDIA_EXT = re.compile(
     re.IGNORECASE,
 )
 # Pages with no news on them: login, search, feedback forms, site maps for humans, calendars.
-_USELESS_PATH = re.compile(
-    r"(dang-?nhap|dang-?ky|login|logout|signin|signup|register|tim-?kiem|/search\b|[?&]s=|"
-    r"[?&]q=|[?&]keyword=|gop-?y|lien-?he|/contact|print\.aspx|/rss/?$|/tags?/|/author/|"
-    r"_layouts/|/admin|wp-login|wp-admin|xmlrpc|/calendar|lich-cong-tac|javascript:|mailto:|tel:)",
+# Pages that are never news, by what they are. A path segment must BE the word ("/dang-ky",
+# "/DangNhap.aspx", "/tags/"), so an article whose slug merely contains it
+# ("/huong-dan-dang-ky-du-lop-tap-huan-2024.html") is still fetched.
+_USELESS_SEGMENTS: dict[str, str] = {
+    "login": r"dang-?nhap|login|logout|signin|sign-in|wp-login",
+    "registration": r"dang-?ky|signup|sign-up|register",
+    "search": r"tim-?kiem|search|ket-qua-tim-kiem",
+    "feedback": r"gop-?y|hoi-dap-truc-tuyen",
+    "contact": r"lien-?he|contact(?:-us)?",
+    "print view": r"print|in-bai",
+    "feed": r"rss|feed",
+    "tag or author list": r"tags?|author",
+    "administration": r"admin|wp-admin|_layouts|xmlrpc",
+    "calendar": r"calendar|lich-cong-tac",
+}
+_USELESS_SEGMENT = re.compile(
+    "^(?:"
+    + "|".join(f"(?P<g{i}>{rx})" for i, rx in enumerate(_USELESS_SEGMENTS.values()))
+    + r")(?:\.\w{2,5})?$",
     re.IGNORECASE,
 )
+_USELESS_KINDS = list(_USELESS_SEGMENTS)
+# Search queries and links that are not pages.
+_USELESS_QUERY = re.compile(r"[?&](?:s|q|keyword|searchtext|tukhoa)=", re.IGNORECASE)
+_NOT_A_PAGE = re.compile(r"^(?:javascript|mailto|tel):", re.IGNORECASE)
 # Link texts and URL shapes that page through a listing.
 _NEXT_TEXT = re.compile(
     r"^(\d{1,4}|»|›|>|>>|next|tiếp|tiếp theo|trang sau|trang tiếp|sau|cuối|xem thêm|"
@@ -167,8 +186,14 @@ def skip_reason(url: str) -> str | None:
         return "document"
     if _MEDIA_EXT.search(path):
         return "media"
-    if _USELESS_PATH.search(url):
-        return "not news"
+    if _NOT_A_PAGE.match(url):
+        return "not a page"
+    if _USELESS_QUERY.search(url):
+        return "not news: search"
+    for segment in path.split("/"):
+        m = _USELESS_SEGMENT.match(segment)
+        if m:
+            return f"not news: {_USELESS_KINDS[int(m.lastgroup[1:])]}"
     return None
 
 

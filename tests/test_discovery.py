@@ -38,8 +38,25 @@ def test_feed_and_canonical_links():
 def test_skip_reasons():
     assert discovery.skip_reason("http://x.vn/files/kh.pdf") == "document"
     assert discovery.skip_reason("http://x.vn/img/a.JPG") == "media"
-    assert discovery.skip_reason("http://x.vn/tim-kiem?q=a") == "not news"
+    assert discovery.skip_reason("http://x.vn/tim-kiem?q=a") == "not news: search"
     assert discovery.skip_reason("http://x.vn/tin-tuc/a-1.html") is None
+    assert discovery.skip_reason("http://x.vn/Pages/DangNhap.aspx") == "not news: login"
+    assert discovery.skip_reason("http://x.vn/dang-nhap") == "not news: login"
+    assert discovery.skip_reason("http://x.vn/dang-ky.html") == "not news: registration"
+    assert discovery.skip_reason("http://x.vn/lien-he/") == "not news: contact"
+    assert discovery.skip_reason("http://x.vn/tags/phat-ngon/") == "not news: tag or author list"
+    assert discovery.skip_reason("http://x.vn/_layouts/15/start.aspx") == "not news: administration"
+    assert discovery.skip_reason("mailto:a@x.vn") == "not a page"
+
+
+def test_a_word_in_an_article_slug_never_drops_it():
+    for url in (
+        "http://x.vn/tin-tuc/huong-dan-dang-ky-tham-du-lop-tap-huan-phat-ngon-2024.html",
+        "http://x.vn/tin-tuc/tang-cuong-lien-he-voi-bao-chi-trong-xu-ly-khung-hoang-123.html",
+        "http://x.vn/thoi-su/tim-kiem-giai-phap-cung-cap-thong-tin-cho-bao-chi-456.html",
+        "http://x.vn/2024/05/gop-y-du-thao-nghi-dinh-ve-phat-ngon/",
+    ):
+        assert discovery.skip_reason(url) is None, url
 
 
 def test_sitemaps():

@@ -323,7 +323,11 @@ class PortalSpider(scrapy.Spider):
         for link in links:
             if not same_site(link.url, netloc) or not src.allows(link.url):
                 continue
-            if discovery.skip_reason(link.url) or is_copy_url(link.url):
+            reason = discovery.skip_reason(link.url)
+            if reason:  # counted by what it is ("not news: login"), shown in the run's stats
+                self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped/{reason}")
+                continue
+            if is_copy_url(link.url):
                 continue
             declared = src.is_declared_article(link.url)
             if link.pagination and not from_article:
