@@ -28,6 +28,7 @@ from .commands.corrections import correct, corrections
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
 from .commands.elastic import index, kibana
+from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
 from .commands.search import export, search
@@ -174,5 +175,6 @@ for command in (
     check,
     correct,
     corrections,
+    feed,
 ):
     cli.add_command(command)

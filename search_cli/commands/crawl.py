@@ -62,6 +62,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     callback=es_url_check,
     help="Sync to Elasticsearch at the end (default: $ES_URL when set).",
 )
+@click.option(
+    "--feed",
+    "feed_file",
+    metavar="FILE",
+    help="Refresh this Atom feed of new trainings after the crawl (as `pressnews feed --out`).",
+)
 @es_options
 def crawl(
     db: str | None,
@@ -72,6 +78,7 @@ def crawl(
     quiet: bool,
     log: bool,
     es_url: str | None,
+    feed_file: str | None,
     api_key: str | None,
     username: str | None,
     password: str | None,
@@ -83,7 +90,8 @@ def crawl(
     Ctrl-C (SIGINT) or SIGTERM stops the crawl cleanly: what was stored is kept, the run is
     recorded as interrupted, and the exit status is 130 (SIGINT) or 143 (SIGTERM); a second
     signal stops it at once. A crawl running on the same database is waited for up to
-    10 s (`-s PRESSNEWS_LOCK_WAIT=SECONDS`).
+    10 s (`-s PRESSNEWS_LOCK_WAIT=SECONDS`). With --feed, the feed is refreshed once the crawl
+    has finished (not after an interruption); a feed that cannot be written is a warning.
     """
     from crawler.crawl_runner import check_settings, run_crawl
     from crawler.sources import select_sources
@@ -124,6 +132,8 @@ def crawl(
         sys.exit(report.exit_status)
     if es_url:
         _sync_after_crawl(path, ElasticAccess(es_url, api_key, username, password, ca_certs))
+    if feed_file is not None:
+        _feed_after_crawl(path, feed_file)
     if report.failed_sources:
         click.echo(
             f"Error: source(s) failed entirely: {', '.join(report.failed_sources)}", err=True
@@ -145,6 +155,20 @@ def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
         click.echo(
             f"Warning: not synced to Elasticsearch ({exc}); the next sync catches up.", err=True
         )
+
+
+def _feed_after_crawl(path: str, out: str) -> None:
+    """The crawl's store is closed by now; the feed reads it like `pressnews feed`. A feed that
+    cannot be written is one warning line and leaves the crawl's exit status alone."""
+    from .feed import write_feed
+
+    try:
+        n = write_feed(path, out)
+    except Exception as exc:  # the crawl is done: its exit status stands
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        click.echo(f"Warning: feed not written ({reason}).", err=True)
+        return
+    click.echo(f"Feed: {n} article(s) written to {out}.")
 
 
 @click.command()
