@@ -27,8 +27,14 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+# A UTF-8 byte-order mark opens every CSV: without it Excel reads UTF-8 as the local code page
+# and Vietnamese comes out garbled; Python's csv module and LibreOffice ignore it ("utf-8-sig").
+CSV_BOM = "\ufeff"
+
+
 def emit_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:

@@ -536,3 +536,25 @@ def test_robots_txt_once_when_the_spider_fetches_it_itself(site_server, tmp_path
     robots = [r for r in site_server.requests_for("sitemaponly") if r.path_qs == "/robots.txt"]
     assert len(robots) == 1
     assert len(export(db)) == 5
+
+
+def test_csv_starts_with_a_byte_order_mark_for_excel(tmp_path):
+    """Excel needs the BOM to read Vietnamese UTF-8; csv readers using utf-8-sig drop it."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+    from conftest import make_article
+
+    from indexer.store import Store
+    from search_cli.main import cli
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        store.upsert(
+            make_article("a1", title="Tập huấn phát ngôn", relevant=True, province="Hà Nam")
+        )
+    out = CliRunner().invoke(cli, ["search", "--db", str(db), "--csv"]).stdout_bytes
+    assert out.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"))))
+    assert rows[0]["title"] == "Tập huấn phát ngôn" and rows[0]["province"] == "Hà Nam"
