@@ -105,9 +105,17 @@ def _check_readable_schema(conn: sqlite3.Connection, shown: str) -> None:
             )
 
 
+@dataclass(frozen=True)
+class _Schema:
+    """The current schema as the migrations make it, read once from a fresh in-memory database."""
+
+    columns: dict[str, frozenset[str]]  # each ordinary table's columns
+    text_columns: dict[str, tuple[str, ...]]  # its TEXT columns (BLOBs such as raw pages apart)
+    sql: dict[str, str]  # each table's and index's CREATE statement, spaces collapsed
+
+
 @functools.cache
-def _expected_columns() -> dict[str, frozenset[str]]:
-    """Each table's columns at the current schema, as the migrations make them."""
+def _fresh_schema() -> _Schema:
     conn = sqlite3.connect(":memory:")
     try:
         migrate(conn)
@@ -118,39 +126,35 @@ def _expected_columns() -> dict[str, frozenset[str]]:
                 " AND name NOT LIKE 'articles_fts_%'"
             )
         ]
-        return {t: frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({t})")) for t in tables}
-    finally:
-        conn.close()
-
-
-@functools.cache
-def _expected_schema() -> dict[str, str]:
-    """Each table's and index's CREATE statement at the current schema, spaces collapsed."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        migrate(conn)
-        return {
-            name: " ".join(sql.split())
-            for name, sql in conn.execute(
+        info = {t: conn.execute(f"PRAGMA table_info({t})").fetchall() for t in tables}
+        sql = {
+            name: " ".join(text.split())
+            for name, text in conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"
             )
         }
     finally:
         conn.close()
+    return _Schema(
+        columns={t: frozenset(r[1] for r in rows) for t, rows in info.items()},
+        text_columns={t: tuple(r[1] for r in rows if r[2] == "TEXT") for t, rows in info.items()},
+        sql=sql,
+    )
 
 
-@functools.cache
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """Each table's columns at the current schema, as the migrations make them."""
+    return _fresh_schema().columns
+
+
+def _expected_schema() -> dict[str, str]:
+    """Each table's and index's CREATE statement at the current schema, spaces collapsed."""
+    return _fresh_schema().sql
+
+
 def _text_columns() -> dict[str, tuple[str, ...]]:
     """Each table's TEXT columns at the current schema (BLOBs such as raw page bodies apart)."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        migrate(conn)
-        return {
-            t: tuple(r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[2] == "TEXT")
-            for t in _expected_columns()
-        }
-    finally:
-        conn.close()
+    return _fresh_schema().text_columns
 
 
 def _one_line(text: object, limit: int = 200) -> str:
