@@ -99,14 +99,3 @@ def lead_snippet(text: str, chars: int = LEAD_CHARS) -> str:
         return text
     cut = text.rfind(" ", 0, chars + 1)
     return (text[:cut] if cut > 0 else text[:chars]).rstrip() + ELLIPSIS
-
-
-def tidy_lead(prefix: str, chars: int = LEAD_CHARS) -> str:
-    """`lead_snippet` for a body of which only the first `chars` characters are at hand (the
-    backends' snippet when nothing is matched): a prefix that long was cut, maybe inside a
-    word, so its last, possibly partial, word is dropped for `…`."""
-    if MARK_OPEN in prefix or len(prefix) < chars:
-        return clean_text(prefix)
-    text = clean_text(prefix)
-    cut = text.rfind(" ")
-    return (text[:cut] if cut > 0 else text).rstrip() + ELLIPSIS

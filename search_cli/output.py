@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from indexer.query import Facets, Query, SearchResult
-from indexer.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN, tidy_lead
+from indexer.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN
 from vnlang.legaldocs import match_key
 from vnlang.text import fold
 
@@ -130,12 +130,11 @@ def print_search(
     include_all: bool,
     speaker: str | None = None,
     decree: str | None = None,
-    lead: bool = False,
 ) -> None:
     """The readable list of hits. A search by --speaker shows the speakers with their roles
     (the matched ones first), a search by --decree the documents each article cites; a list
-    that is cut says how many it left out ("+3 more"). Snippets are whole words; `lead`: the
-    search had no query words, so a snippet is the start of the body as the backend cut it."""
+    that is cut says how many it left out ("+3 more"). Snippets are whole words (both backends
+    cut them so, the start of the body for a search without words)."""
     if not result.hits:
         more = (
             f" --all finds {result.more_with_all} not judged relevant."
@@ -163,7 +162,7 @@ def print_search(
         if decree and a.get("decrees"):
             documents = _documents_first(list(a["decrees"]), decree)
             click.echo(f"    documents: {cut_list(documents, SHOWN_DOCUMENTS)}")
-        snippet = tidy_lead(hit.snippet) if lead else hit.snippet
+        snippet = hit.snippet
         if snippet:
             click.echo("    " + highlight(fit_snippet(snippet, max(60, width * 3)), color))
         if hit.duplicates:

@@ -164,7 +164,6 @@ def search(
             include_all=include_all,
             speaker=speaker,
             decree=decree,
-            lead=not q.terms,
         )
 
 
