@@ -7,15 +7,16 @@ import hashlib
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from conftest import make_article
 
 from crawler.bookkeeping import finish_run, start_run
-from indexer.model import Article, Speaker
+from indexer.model import Speaker
 from indexer.store import Store
 from search_cli.main import cli
 
 ARTICLES = [
-    Article(
-        id="hn1",
+    make_article(
+        "hn1",
         url="https://hanam.gov.vn/tap-huan-phat-ngon",
         source="hanam-stttt",
         title="Tập huấn kỹ năng phát ngôn và cung cấp thông tin cho báo chí",
@@ -29,8 +30,8 @@ ARTICLES = [
         relevant=True,
         fetched_at="2024-01-02T00:00:00+00:00",
     ),
-    Article(
-        id="th1",
+    make_article(
+        "th1",
         url="https://thanhhoa.gov.vn/thong-tin-doi-ngoai",
         source="thanhhoa-portal",
         title="Hội nghị thông tin đối ngoại năm 2023",
@@ -43,8 +44,8 @@ ARTICLES = [
         relevant=True,
         fetched_at="2024-01-02T00:00:00+00:00",
     ),
-    Article(
-        id="x1",
+    make_article(
+        "x1",
         url="https://hanam.gov.vn/tin-khac",
         source="hanam-stttt",
         title="Tin hoạt động khác",
