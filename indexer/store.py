@@ -543,6 +543,14 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    def find(self, key: str) -> dict[str, Any] | None:
+        """The article whose id is `key`, else the one stored under the URL `key`."""
+        doc = self.get(key)
+        if doc is not None:
+            return doc
+        row = self.conn.execute("SELECT id FROM articles WHERE url = ?", (key,)).fetchone()
+        return self.get(row[0]) if row else None
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 

@@ -32,6 +32,7 @@ from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
 from .commands.search import export, search
+from .commands.show import show
 from .common import STORE_PATH_KEY, Environment, env
 from .crash import EXIT_BUG, write_crash_report
 
@@ -176,5 +177,6 @@ for command in (
     correct,
     corrections,
     feed,
+    show,
 ):
     cli.add_command(command)
