@@ -10,7 +10,7 @@ from indexer.model import Speaker
 from indexer.store import Store
 from search_cli.main import cli
 
-from .conftest import make_article
+from conftest import make_article
 
 
 def _store(tmp_path):
