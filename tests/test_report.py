@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import find_chromium, render
 
 from indexer.report import (
     ReportData,
@@ -16,8 +17,6 @@ from indexer.report import (
     province_counts,
     render_html,
 )
-
-from browser import find_chromium, render
 
 EVENTS = [
     ReportEvent(

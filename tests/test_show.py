@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import make_article
 
 from indexer.model import Speaker
 from indexer.store import Store
 from search_cli.main import cli
-
-from conftest import make_article
 
 
 def _store(tmp_path):
