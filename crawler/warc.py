@@ -16,12 +16,14 @@ every `.warc.gz` in DIR is complete.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from indexer.errors import PressnewsError
 from indexer.warc import (
@@ -35,6 +37,8 @@ from indexer.warc import (
     warc_date,
     warcinfo_record,
 )
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_SIZE = 1024**3  # 1 GiB per file
 OPEN_SUFFIX = ".open"
@@ -142,10 +146,22 @@ class WarcMiddleware:
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
         if "cached" in (response.flags or []):  # not fetched now: an HTTP cache answered
             return response
+        try:
+            self._write(request, response)
+        except OSError as exc:  # a full disk must not lose the crawl: counted, logged, reported
+            logger.error("WARC record of %s not written: %s", response.url, exc)
+            if self.stats is not None:
+                self.stats.inc_value("pressnews/warc_errors")
+        return response
+
+    def _write(self, request: Any, response: Any) -> None:
         writer = self.files.writer()
         date = warc_date()
         protocol = getattr(response, "protocol", None) or "HTTP/1.1"
         extra: dict[str, str] = {}
+        if protocol not in ("HTTP/1.0", "HTTP/1.1"):  # h2: the message is written as HTTP/1.1
+            extra["WARC-Protocol"] = protocol
+            protocol = "HTTP/1.1"
         ip = getattr(response, "ip_address", None)
         if ip is not None:
             extra["WARC-IP-Address"] = str(ip)
@@ -161,19 +177,19 @@ class WarcMiddleware:
             protocol=protocol,
             warc_headers=extra,
         )
+        body = request.body or b""
         req = request_record(
             writer,
             request.url,
             request.method,
-            request_headers(request.url, request.headers),
-            request.body or b"",
+            request_headers(request.url, request.headers, len(body)),
+            body,
             date=date,
             protocol=protocol,
         )
         writer.write_request_response_pair(req, resp)  # the response, then its request
         if self.stats is not None:
             self.stats.inc_value("pressnews/warc_responses")
-        return response
 
 
 def response_headers(headers: Any) -> Headers:
@@ -188,11 +204,9 @@ def response_headers(headers: Any) -> Headers:
     return out
 
 
-def request_headers(url: str, headers: Any) -> Headers:
-    """The headers of a request as sent: `Host` first (the HTTP client adds it), credentials
-    removed."""
-    from urllib.parse import urlsplit
-
+def request_headers(url: str, headers: Any, body_length: int = 0) -> Headers:
+    """The headers of a request as sent: `Host` first and `Content-Length` of a body (the HTTP
+    client adds them), credentials removed."""
     out: Headers = []
     if b"Host" not in headers:
         out.append(("Host", urlsplit(url).netloc.rpartition("@")[2]))
@@ -200,6 +214,8 @@ def request_headers(url: str, headers: Any) -> Headers:
         key = _text(name)
         redact = key.lower() in REDACTED_REQUEST_HEADERS
         out.extend((key, REDACTED if redact else _text(v)) for v in values)
+    if body_length and b"Content-Length" not in headers:
+        out.append(("Content-Length", str(body_length)))
     return out
 
 

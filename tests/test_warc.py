@@ -441,3 +441,11 @@ def test_request_headers_add_host_and_remove_credentials():
         ("Authorization", REDACTED),
         ("Accept", "text/html"),
     ]
+
+
+def test_request_headers_of_a_post_say_its_length():
+    from scrapy.http import Headers
+
+    headers = Headers({"Content-Type": "application/x-www-form-urlencoded"})
+    got = request_headers("http://example.vn/a", headers, 12)
+    assert got[-1] == ("Content-Length", "12") and got[0] == ("Host", "example.vn")

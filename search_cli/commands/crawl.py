@@ -142,6 +142,13 @@ def crawl(
         click.echo(
             f"WARC: {fetched} response(s), each with its request, in {files} file(s) in {warc_dir}."
         )
+        lost = int(report.stats.get("pressnews/warc_errors", 0))
+        if lost:
+            click.echo(
+                f"Warning: {lost} response(s) could not be written to the WARC files "
+                "(is the disk full?).",
+                err=True,
+            )
     if report.signal is not None:
         click.echo(
             f"Interrupted by {report.signal_name}: the crawl stopped; what it stored is kept "
