@@ -5,9 +5,10 @@ separate process on 127.0.0.1, then crawls it twice in the same run, each crawl 
 of its own with the same concurrency and no politeness delays:
   1. bare: a Scrapy spider that follows every link and does nothing with the pages;
   2. pressnews: the real spider, extraction, enrichment and SQLite store.
-Prints pages/s of each and the ratio (target: pressnews >= 0.5 x bare).
+Prints pages/s of each and the ratio (target: pressnews >= 0.5 x bare). With --warc, a third
+crawl runs pressnews again writing WARC files (`pressnews crawl --warc`), to show their cost.
 
-    python bench/bench_crawl.py [--articles 2000] [--concurrency 16]
+    python bench/bench_crawl.py [--articles 2000] [--concurrency 16] [--warc]
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def main() -> None:
         default=None,
         help="extraction workers (default: cores - 1, as pressnews crawl)",
     )
+    ap.add_argument("--warc", action="store_true", help="also crawl writing WARC files")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="pressnews-bench-"))
     site = tmp / "site"
@@ -134,6 +136,9 @@ def main() -> None:
         workers = default_workers() if args.workers is None else args.workers  # as pressnews crawl
         mine = {**common, "PRESSNEWS_WORKERS": workers}
         ours = run(PRESSNEWS, str(tmp / "bench.db"), str(sources), json.dumps(mine))
+        if args.warc:
+            warc = {**mine, "PRESSNEWS_WARC_DIR": str(tmp / "warc")}
+            archived = run(PRESSNEWS, str(tmp / "warc.db"), str(sources), json.dumps(warc))
     finally:
         server.terminate()
     bare_rate = bare["pages"] / bare["seconds"]
@@ -149,6 +154,13 @@ def main() -> None:
         f" ({ours['new']} articles stored)"
     )
     print(f"ratio       : {our_rate / bare_rate:.2f} (target >= 0.5)")
+    if args.warc:
+        rate = archived["pages"] / archived["seconds"]
+        size = sum(f.stat().st_size for f in (tmp / "warc").iterdir())
+        print(
+            f"with --warc : {archived['pages']:>6} pages in {archived['seconds']:.1f} s = "
+            f"{rate:7.1f} pages/s ({rate / our_rate:.2f} x pressnews; {size / 1e6:.1f} MB of WARC)"
+        )
 
 
 if __name__ == "__main__":

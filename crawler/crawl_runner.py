@@ -20,6 +20,7 @@ from typing import Any
 
 from crawler.bookkeeping import SIGNAL_STAT, close_running_runs, source_failed, source_stats
 from crawler.sources import select_sources
+from crawler.warc import prepare_warc_dir
 from indexer.errors import PressnewsError
 from indexer.maintenance import lock_path as lock_file
 
@@ -65,6 +66,7 @@ _AT_LEAST = {
     "RETRY_TIMES": 0,
     "REDIRECT_MAX_TIMES": 0,
     "DEPTH_LIMIT": 0,
+    "PRESSNEWS_WARC_MAX_SIZE": 1,
 }
 _AT_MOST = {"PRESSNEWS_WORKERS": 64}
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -274,6 +276,10 @@ def run_crawl(
     keys = keys or []
     chosen = select_sources(sources_file, keys)
     settings = crawl_settings(db_path, sources_file, keys, overrides, full=full, progress=progress)
+    warc_dir = settings.get("PRESSNEWS_WARC_DIR")
+    if warc_dir:  # checked before anything is fetched
+        folder = str(prepare_warc_dir(warc_dir).resolve())
+        settings.set("PRESSNEWS_WARC_DIR", folder, priority="cmdline")
     with crawl_lock(db_path, wait=settings.getfloat("PRESSNEWS_LOCK_WAIT", LOCK_WAIT)):
         log = settings.getbool("PRESSNEWS_LOG", False)
         settings.set("LOG_INSTALL_ROOT_HANDLER", log, priority="cmdline")

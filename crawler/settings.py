@@ -42,6 +42,9 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    # WARC records at fetch time (only with PRESSNEWS_WARC_DIR): next to the downloader, past
+    # HttpCompression (590) and Redirect (600), so it sees raw bodies and every 3xx.
+    "crawler.warc.WarcMiddleware": 950,
 }
 SPIDER_MIDDLEWARES: dict[str, int] = {}
 EXTENSIONS = {
@@ -66,3 +69,7 @@ PRESSNEWS_WORKERS = 0
 # Seconds a crawl waits for another crawl's lock on the same database before giving up (a
 # killed run's workers may take a few seconds to end).
 PRESSNEWS_LOCK_WAIT = 10.0
+# `pressnews crawl --warc DIR`: write WARC 1.1 files of every request and response to DIR
+# (None: none), a new file every PRESSNEWS_WARC_MAX_SIZE bytes.
+PRESSNEWS_WARC_DIR = None
+PRESSNEWS_WARC_MAX_SIZE = 1024**3

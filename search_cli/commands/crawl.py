@@ -68,6 +68,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     metavar="FILE",
     help="Refresh this Atom feed of new trainings after the crawl (as `pressnews feed --out`).",
 )
+@click.option(
+    "--warc",
+    "warc_dir",
+    metavar="DIR",
+    help="Also write every request and response as WARC 1.1 files in DIR (made if missing).",
+)
 @es_options
 def crawl(
     db: str | None,
@@ -79,6 +85,7 @@ def crawl(
     log: bool,
     es_url: str | None,
     feed_file: str | None,
+    warc_dir: str | None,
     api_key: str | None,
     username: str | None,
     password: str | None,
@@ -92,15 +99,21 @@ def crawl(
     signal stops it at once. A crawl running on the same database is waited for up to
     10 s (`-s PRESSNEWS_LOCK_WAIT=SECONDS`). With --feed, the feed is refreshed once the crawl
     has finished (not after an interruption); a feed that cannot be written is a warning.
+    With --warc DIR (or `-s PRESSNEWS_WARC_DIR=DIR`), every request and response, redirects,
+    retries, robots.txt and sitemaps included, is also written to WARC 1.1 files in DIR.
     """
     from crawler.crawl_runner import check_settings, run_crawl
     from crawler.sources import select_sources
     from crawler.store_pipelines import default_workers
+    from crawler.warc import prepare_warc_dir
 
     # Every input is checked before anything is created or fetched.
     path = resolve_db(db)
     overrides = check_settings(_parse_settings(settings))
     select_sources(sources_file, list(keys))
+    warc_dir = warc_dir if warc_dir is not None else overrides.get("PRESSNEWS_WARC_DIR")
+    if warc_dir is not None:
+        overrides["PRESSNEWS_WARC_DIR"] = str(prepare_warc_dir(warc_dir))
     with open_store(path):
         pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
     overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
@@ -123,6 +136,19 @@ def crawl(
     click.echo(
         output.render_table(rows, ["source", "pages", "new", "updated", "unchanged", "errors"])
     )
+    if warc_dir is not None:
+        files = int(report.stats.get("pressnews/warc_files", 0))
+        fetched = int(report.stats.get("pressnews/warc_responses", 0))
+        click.echo(
+            f"WARC: {fetched} response(s), each with its request, in {files} file(s) in {warc_dir}."
+        )
+        lost = int(report.stats.get("pressnews/warc_errors", 0))
+        if lost:
+            click.echo(
+                f"Warning: {lost} response(s) could not be written to the WARC files "
+                "(is the disk full?).",
+                err=True,
+            )
     if report.signal is not None:
         click.echo(
             f"Interrupted by {report.signal_name}: the crawl stopped; what it stored is kept "

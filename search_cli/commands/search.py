@@ -37,14 +37,60 @@ from ..common import (
     is_flag=True,
     help="Write the active corrections instead, as labelled examples (extracted vs corrected).",
 )
-def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> None:
+@click.option(
+    "--warc",
+    "warc_file",
+    metavar="FILE",
+    help="Write the stored raw pages to the WARC 1.1 file FILE (.warc.gz) instead.",
+)
+@click.option("--force", is_flag=True, help="With --warc: replace FILE if it exists.")
+def export(
+    db: str | None,
+    fmt: str,
+    source: str | None,
+    corrections: bool,
+    warc_file: str | None,
+    force: bool,
+) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
-    corrected value)."""
+    corrected value).
+
+    With --warc FILE, write instead a WARC 1.1 file of the stored raw pages: a warcinfo record
+    saying it was rebuilt from the store, then a response record (stored status, headers, body;
+    WARC-Date the fetch time) and a metadata record naming the article, for each page."""
+    if warc_file is not None:
+        _export_warc(db, warc_file, source, corrections, force)
+        return
+    if force:
+        raise PressnewsError("--force goes with --warc FILE")
     with open_store(db, readonly=True) as store:
         rows = export_rows(store, source) if corrections else store.iter_articles(source)
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _export_warc(
+    db: str | None, warc_file: str, source: str | None, corrections: bool, force: bool
+) -> None:
+    from indexer.warc_export import export_warc
+
+    if corrections:
+        raise PressnewsError("--warc and --corrections: choose one export")
+    with open_store(db, readonly=True) as store:
+        rep = export_warc(store, warc_file, force=force, source=source)
+    click.echo(
+        f"Wrote {rep.file}: {rep.pages} raw page(s) of {rep.articles} article(s), "
+        f"{rep.records} records, {rep.size:,} bytes."
+    )
+    if rep.skipped:
+        shown = ", ".join(rep.skipped[:10]) + (
+            f" (+{len(rep.skipped) - 10} more)" if len(rep.skipped) > 10 else ""
+        )
+        raise PressnewsError(
+            f"{len(rep.skipped)} stored raw page(s) unreadable, left out of {rep.file}: {shown}; "
+            "`pressnews crawl --full` fetches them again"
+        )
 
 
 @click.command()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import email.policy
 import email.utils
+import gzip
 import hashlib
 import logging
 import mimetypes
@@ -394,6 +395,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         status = int(route.get("status", 200))
         if conditional and status == 200 and self._not_modified(etag, modified):
             return Answer(304, {"ETag": etag, "Last-Modified": headers["Last-Modified"]})
+        accepted = self.headers.get("Accept-Encoding") or ""
+        if route.get("gzip", config.get("gzip")) and "gzip" in accepted.lower():
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
         return Answer(status, headers, body)
 
     def _not_modified(self, etag: str, modified: float) -> bool:

@@ -29,6 +29,8 @@ site on its own free port of 127.0.0.1, so each site is its own host, and logs e
   gets the path's first page again, as a real portal does.
 - ``placeholder_images``: true answers unknown ``*.jpg``/``*.png``/``*.gif`` with a tiny image.
 - ``server`` (the ``Server`` header) and ``headers`` (added to every file response).
+- ``gzip``: true sends every file response gzip-compressed (``Content-Encoding: gzip``) to a
+  client whose ``Accept-Encoding`` names gzip; a route may say ``gzip`` too.
 
 Otherwise a path maps to the file of the same name under the site (``/`` and directories to
 ``index.html``); unknown paths answer a 404 page. Text files (.html .xml .txt .toml .json) are
