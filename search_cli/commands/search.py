@@ -37,12 +37,23 @@ from ..common import (
     is_flag=True,
     help="Write the active corrections instead, as labelled examples (extracted vs corrected).",
 )
-def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> None:
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Add to each article an `evidence` key: where each value came from (see show --why).",
+)
+def export(db: str | None, fmt: str, source: str | None, corrections: bool, evidence: bool) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
     corrected value)."""
     with open_store(db, readonly=True) as store:
-        rows = export_rows(store, source) if corrections else store.iter_articles(source)
+        if corrections and evidence:
+            raise click.UsageError("--evidence adds to articles; it does not go with --corrections")
+        rows = (
+            export_rows(store, source)
+            if corrections
+            else store.iter_articles(source, evidence=evidence)
+        )
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
 
