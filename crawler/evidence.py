@@ -7,15 +7,15 @@ for every record whose offsets are set, in the text named by its `source`.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from indexer.model import Evidence
-from vnlang.text import fold_words
+from vnlang.text import strip_accents_fast
 
 # Where a sentence ends: ., !, ? or ; before white space, or a line break.
 _SENT_END = re.compile(r"[.!?;](?=\s)|\n")
-_WORD = re.compile(r"\w+")
 EXCERPT_MAX = 240
 
 
@@ -67,14 +67,37 @@ def derived(field: str, value: Any, rule: str) -> Evidence:
     return Evidence(field, value, "rule", "", None, None, rule)
 
 
-def find_phrase(text: str, folded: str, start: int = 0) -> tuple[int, int] | None:
-    """Where the `fold_words` phrase `folded` occurs in `text` (whole words), from `start`."""
-    want = folded.split()
-    if not want:
-        return None
-    words = [(m.start(), m.end(), fold_words(m.group(0))) for m in _WORD.finditer(text, start)]
-    n = len(want)
-    for i in range(len(words) - n + 1):
-        if all(words[i + k][2] == want[k] for k in range(n)):
-            return words[i][0], words[i + n - 1][1]
-    return None
+class PhraseFinder:
+    """Finds `fold_words` phrases in a text, with offsets into the text itself (the text is
+    stripped of accents once, keeping its length, and searched by regular expression)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        plain = strip_accents_fast(text)
+        self.plain = plain.lower() if len(plain) == len(text) else ""
+
+    def find(self, *folded: str) -> tuple[int, int] | None:
+        """(start, end) of the first whole-word occurrence of any of the phrases, or None."""
+        if not self.plain or not folded:
+            return None
+        m = _phrases_pattern(folded).search(self.plain)
+        return m.span() if m else None
+
+
+@functools.lru_cache(maxsize=256)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for `fold_words` phrases over accent-stripped lower-case text; a word-final
+    "i" of the folded form is "y" in some spellings (kỹ/kĩ, lý/lí)."""
+    alts = []
+    for phrase in phrases:
+        parts = [
+            re.escape(w[:-1]) + "[iy]" if w.endswith("i") else re.escape(w) for w in phrase.split()
+        ]
+        if parts:
+            alts.append(r"\W+".join(parts))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts or ["(?!)"]) + r")(?!\w)")
+
+
+def find_phrase(text: str, folded: str) -> tuple[int, int] | None:
+    """Where the `fold_words` phrase `folded` first occurs in `text` (whole words)."""
+    return PhraseFinder(text).find(folded)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.evidence import derived, find_phrase, quote, whole
+from crawler.evidence import PhraseFinder, derived, quote, whole
 from indexer.model import Evidence
 from vnlang.text import fold_words
 
@@ -203,11 +203,13 @@ def _explain(
     rule: str,
     where: str,
 ) -> None:
+    finders = (("title", PhraseFinder(title)), ("body", PhraseFinder(body)))
     for name in topics:
-        for src, text in (("title", title), ("body", body)):
-            spans = [f for p in _TOPICS[name] if (f := find_phrase(text, p)) is not None]
-            if spans:
-                s, e = min(spans)
+        for src, finder in finders:
+            text = finder.text
+            span = finder.find(*_TOPICS[name])
+            if span:
+                s, e = span
                 rule_text = (
                     f"topic phrase: {in_title[name]} in the title, {in_body[name]} in the body"
                     + (" (a core topic)" if name in _CORE else "")
