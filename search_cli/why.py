@@ -53,7 +53,8 @@ def _field_lines(why: FieldWhy) -> list[str]:
         label = item.get("field", why.field)
         value = item.get("value")
         head = f"{pad}- {_shown(value)}" + (" (role)" if label.endswith(".role") else "")
-        if isinstance(why.value, list) or label != why.field or _shown(value) != _shown(why.value):
+        differs = isinstance(why.value, list) or _shown(value) != _shown(why.value)
+        if value is not None and (differs or label != why.field):
             lines.append(head)
             indent = pad + "  "
         else:

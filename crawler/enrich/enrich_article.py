@@ -51,6 +51,12 @@ def _enrich(ex: Extracted, source_province: str | None, why: list[Evidence] | No
         topics=topics,
     )
     if why is not None:
+        if not en.speakers:
+            why.append(derived("speakers", None, _NO_SPEAKER))
+        if not en.decrees:
+            why.append(derived("decrees", None, "no law or numbered document cited"))
+        if not topics:
+            why.append(derived("topics", None, "no topic phrase in the title or the body"))
         if province and province != name:
             why.append(derived("province", province, f"{name} as at the article's date {when}"))
         if province_now:
@@ -65,6 +71,12 @@ def _enrich(ex: Extracted, source_province: str | None, why: list[Evidence] | No
         if (ex.title, ex.body) != (title, body):  # offsets are into the NFC text: drop them
             why[:] = [_unplaced(e) if e.source in ("title", "body") else e for e in why]
     return en
+
+
+_NO_SPEAKER = (
+    "no named person is the subject of a speech verb, heard, presenting, chairing or listed as "
+    "a presenter"
+)
 
 
 def _unplaced(e: Evidence) -> Evidence:

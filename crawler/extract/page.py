@@ -47,6 +47,8 @@ _LEAD_ATTR = re.compile(
     r"sapo|chapeau|standfirst|tomtat|(?:^|[\s_-])(?:lead|summary|description|excerpt|intro)(?:$|[\s_-])",
     re.I,
 )
+# Why an article has no author.
+_NO_AUTHOR = "no JSON-LD author, author meta tag, byline element or closing byline"
 # class/id/itemprop/rel of byline elements.
 _AUTHOR_ATTR = re.compile(r"author|byline|tacgia|tac-gia|writer", re.I)
 
@@ -350,6 +352,14 @@ def _extract(url: str, html: str) -> Extracted:
                 a.title or a.url,
                 f"a link to a .{a.type} file in the article area",
             )
+        )
+    if not authors:
+        why.append(ev.derived("authors", None, _NO_AUTHOR))
+    if not images:
+        why.append(ev.derived("images", None, "no picture in the article area"))
+    if not attachments:
+        why.append(
+            ev.derived("attachments", None, "no link to a document file in the article area")
         )
     return Extracted(
         url=url,
