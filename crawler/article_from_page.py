@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from parsel import Selector
 
-from crawler.enrich.enrich_article import enrich_with_evidence
+from crawler.enrich.enrich_article import enrich, enrich_with_evidence
 from crawler.evidence import derived, page
 from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.page import extract
@@ -70,7 +70,11 @@ def process_page(
     ex = apply_selectors(extract(url, text), text, selectors or {})
     if not ex.title.strip() or not ex.body.strip():
         raise NotAnArticle("no title" if not ex.title.strip() else "no body text")
-    en, why = enrich_with_evidence(ex, source_province=source_province)
+    try:
+        en, why = enrich_with_evidence(ex, source_province=source_province)
+    except Exception as exc:  # evidence never costs an article: the values without it
+        en = enrich(ex, source_province=source_province)
+        why = [derived("evidence", None, f"the evidence could not be built ({type(exc).__name__})")]
     date = pick_date(ex.published, en.event_date)
     rule = "published" if ex.published else ("the event date" if en.event_date else "undated")
     evidence = [

@@ -356,3 +356,15 @@ def test_every_crawled_article_has_evidence_with_true_offsets(crawl):
             assert evidence_problems(doc, evidence) == [], doc["url"]
             fields = {e["field"] for e in evidence}
             assert {"title", "body", "published", "relevant", "date"} <= fields, doc["url"]
+            assert "evidence" not in fields, doc["url"]  # the evidence was built, no fallback
+
+
+def test_show_why_only_reads_and_an_unknown_id_is_one_line(tmp_path):
+    path, aid = _stored(tmp_path)
+    before = path.stat().st_mtime_ns
+    runner = CliRunner()
+    assert runner.invoke(cli, ["show", aid, "--why", "--db", str(path)]).exit_code == 0
+    result = runner.invoke(cli, ["show", "nope", "--why", "--db", str(path)])
+    assert result.exit_code == 1 and "no article" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert path.stat().st_mtime_ns == before
