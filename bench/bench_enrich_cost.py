@@ -8,6 +8,8 @@ crawl of these sites would see), then this checkout's code. Prints the median of
 ms per article for each and their ratio (issue 8: within 2x of the first release's cost).
 `--evidence` times this checkout's `enrich_with_evidence` (what a crawl runs: the values and
 where each came from) instead of `enrich`; a baseline without it runs `enrich`.
+`--evidence-overhead` times this checkout only: `enrich` and `enrich_with_evidence` in turn,
+round after round in one process, and prints the cost of the evidence as their ratio.
 """
 
 from __future__ import annotations
@@ -78,6 +80,40 @@ def time_code(code_dir: Path, data: Path, rounds: int, evidence: bool = False) -
     return float(done.stdout.strip())
 
 
+OVERHEAD = r"""
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+from crawler.enrich.enrich_article import enrich, enrich_with_evidence
+from indexer.model import Extracted, Image
+rows = json.loads(open(sys.argv[2], encoding="utf-8").read())
+items = [Extracted(url="https://eval.invalid/" + r["id"], title=r["title"], body=r["body"],
+                   published=r.get("published"),
+                   images=[Image(url="", caption=c) for c in r.get("captions", [])]) for r in rows]
+def timed(fn):
+    start = time.perf_counter()
+    for r, ex in zip(rows, items):
+        fn(ex, source_province=r.get("source_province"))
+    return (time.perf_counter() - start) * 1000 / len(items)
+timed(enrich), timed(enrich_with_evidence)
+plain, full = [], []
+for _ in range(int(sys.argv[3])):
+    plain.append(timed(enrich))
+    full.append(timed(enrich_with_evidence))
+print(json.dumps([statistics.median(plain), statistics.median(full)]))
+"""
+
+
+def evidence_overhead(data: Path, rounds: int) -> tuple[float, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", OVERHEAD, str(ROOT), str(data), str(rounds)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    plain, full = json.loads(done.stdout)
+    return plain, full
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=FIRST_RELEASE, help="git revision to compare with")
@@ -85,8 +121,23 @@ def main() -> int:
     ap.add_argument(
         "--evidence", action="store_true", help="time enrich_with_evidence in this checkout"
     )
+    ap.add_argument(
+        "--evidence-overhead",
+        action="store_true",
+        help="this checkout only: enrich against enrich_with_evidence, interleaved",
+    )
     args = ap.parse_args()
     rows = articles()
+    if args.evidence_overhead:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "articles.json"
+            data.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            plain, full = evidence_overhead(data, args.rounds)
+        print(f"{len(rows)} articles, median of {args.rounds} interleaved rounds")
+        print(f"enrich:               {plain:.2f} ms/article")
+        print(f"enrich_with_evidence: {full:.2f} ms/article")
+        print(f"evidence overhead: {full / plain:.2f}x")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "articles.json"
         data.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
