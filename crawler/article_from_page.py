@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from parsel import Selector
 
-from crawler.enrich.enrich_article import enrich
+from crawler.enrich.enrich_article import enrich, enrich_with_evidence
+from crawler.evidence import derived, page
 from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.page import extract
 from crawler.urls import article_id
@@ -16,7 +17,7 @@ from indexer.model import Article, Extracted, pick_date
 from vnlang.text import nfc, squeeze
 
 # Bump when extraction or enrichment changes what they produce; `reprocess` re-runs older ones.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 class NotAnArticle(ValueError):
@@ -44,7 +45,17 @@ def apply_selectors(ex: Extracted, text: str, selectors: dict[str, str]) -> Extr
     if "date" in selectors:
         raw = squeeze(" ".join(sel.css(selectors["date"]).xpath("string()").getall()))
         changes["published"] = parse_vn_datetime(raw) if raw else None
-    return replace(ex, **changes) if changes else ex
+    if not changes:
+        return ex
+    kept = [e for e in ex.evidence if e.field not in changes]
+    for key, value in changes.items():
+        shown = f"{len(str(value))} characters" if key == "body" else value
+        kept.append(
+            page(
+                key, shown, "html", selectors[key], "the sources file's CSS selector for this site"
+            )
+        )
+    return replace(ex, **changes, evidence=kept)
 
 
 def process_page(
@@ -59,7 +70,18 @@ def process_page(
     ex = apply_selectors(extract(url, text), text, selectors or {})
     if not ex.title.strip() or not ex.body.strip():
         raise NotAnArticle("no title" if not ex.title.strip() else "no body text")
-    en = enrich(ex, source_province=source_province)
+    try:
+        en, why = enrich_with_evidence(ex, source_province=source_province)
+    except Exception as exc:  # evidence never costs an article: the values without it
+        en = enrich(ex, source_province=source_province)
+        why = [derived("evidence", None, f"the evidence could not be built ({type(exc).__name__})")]
+    date = pick_date(ex.published, en.event_date)
+    rule = "published" if ex.published else ("the event date" if en.event_date else "undated")
+    evidence = [
+        *ex.evidence,
+        *why,
+        derived("date", date, f"published, else the event date, else none: {rule}"),
+    ]
     return Article(
         id=article_id(url),
         url=url,
@@ -68,7 +90,7 @@ def process_page(
         body=ex.body,
         published=ex.published,
         event_date=en.event_date,
-        date=pick_date(ex.published, en.event_date),
+        date=date,
         province=en.province,
         province_now=en.province_now,
         speakers=list(en.speakers),
@@ -79,6 +101,7 @@ def process_page(
         images=list(ex.images),
         attachments=list(ex.attachments),
         fetched_at=fetched_at,
+        evidence=evidence,
     )
 
 

@@ -30,6 +30,41 @@ class Attachment:
     type: str = ""  # "pdf", "doc", "docx", "xls", ...
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Where one value of an article came from and which rule decided it (`show --why`).
+
+    `source` names what it was read from: `title`, `body` or `caption` (stored text: `start`
+    and `end` are offsets into the stored title, body or the caption of `images[image]`, and
+    `text[start:end] == excerpt`), or a part of the page not stored as text: `json-ld`, `meta`,
+    `dateline`, `html` (an element such as the h1, a `<time>`, a byline), `url`, `sources`
+    (the sources file's province hint) or `rule` (a value derived from other values); for
+    those, `excerpt` is the attribute, JSON or element text and the offsets are None.
+    `rule` says which rule decided the value: the pattern family, the signals and weights.
+    """
+
+    field: str
+    value: Any
+    source: str
+    excerpt: str
+    start: int | None
+    end: int | None
+    rule: str
+    image: int | None = None  # the image whose caption `start`/`end` point into
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "source": self.source,
+            "excerpt": self.excerpt,
+            "start": self.start,
+            "end": self.end,
+            "rule": self.rule,
+            "image": self.image,
+        }
+
+
 @dataclass
 class Extracted:
     """What a page says about itself, before any Vietnamese-specific enrichment."""
@@ -43,6 +78,8 @@ class Extracted:
     attachments: list[Attachment] = field(default_factory=list)
     lead: str = ""  # the standfirst / sapo when the page marks one (also the start of body)
     site_name: str = ""
+    # Where title, body, date, authors, images and attachments were read from.
+    evidence: list[Evidence] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -80,9 +117,17 @@ class Article:
     fetched_at: str = ""
     first_seen: str = ""  # when the store first saw it (set by the store)
     duplicate_of: str | None = None  # id of the first-seen copy of the same report
+    # Where each value came from (extraction and enrichment fill it; None: not known, and a
+    # store write keeps the evidence it has). Not part of the exported article.
+    evidence: list[Evidence] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The exported article (without `evidence`)."""
+        return asdict(self, dict_factory=_without_evidence)
+
+
+def _without_evidence(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {k: v for k, v in items if k != "evidence"}
 
 
 def pick_date(published: str | None, event_date: str | None) -> str | None:

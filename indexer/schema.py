@@ -158,6 +158,16 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE INDEX IF NOT EXISTS corrections_article ON corrections(article_id);
     """,
+    # evidence: where each extracted and enriched value of an article came from (JSON list of
+    # `indexer.model.Evidence`), written with the article by every upsert that carries it
+    # (crawl, reprocess) and kept by writes that do not (corrections); `pressnews show --why`,
+    # `export --evidence` and the Elasticsearch document read it. Not part of the article.
+    """
+    CREATE TABLE IF NOT EXISTS article_evidence (
+        article_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

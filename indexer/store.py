@@ -26,7 +26,7 @@ from vnlang import fingerprint as dedup
 from . import corrections
 from .errors import PressnewsError
 from .fts import IndexFields, index_fields
-from .model import Article
+from .model import Article, Evidence
 from .schema import SCHEMA_VERSION, SchemaTooNew, migrate
 
 UpsertOutcome = Literal["new", "updated", "unchanged"]
@@ -171,6 +171,7 @@ _JSON_COLUMNS = {
     "runs": ("summary",),
     "run_sources": ("errors", "quality"),
     "corrections": ("extracted",),
+    "article_evidence": ("data",),
 }
 _DOC_KEYS = ("id", "url", "title")
 
@@ -425,11 +426,16 @@ class Store:
         chash = _content_hash(data)
         if raw is not None:
             self._save_raw(a.id, raw)
+        new_evidence = a.evidence is not None and self._save_evidence(a.id, a.evidence)
         now = now_iso()
         if row is not None and row["content_hash"] == chash:
             self.conn.execute(
                 "UPDATE articles SET fetched_at = ? WHERE rowid = ?", (a.fetched_at, row["rowid"])
             )
+            if new_evidence:  # the Elasticsearch document carries the evidence: send it again
+                self.conn.execute(
+                    "UPDATE articles SET seq = ? WHERE rowid = ?", (self._next_seq(), row["rowid"])
+                )
             self.conn.execute(
                 "UPDATE article_docs SET data = json_set(data, '$.fetched_at', ?) WHERE rowid = ?",
                 (a.fetched_at, row["rowid"]),
@@ -491,6 +497,29 @@ class Store:
             [(b, a.id) for b in dedup.band_keys(fp)],
         )
         return outcome
+
+    def _save_evidence(self, article_id: str, evidence: list[Evidence]) -> bool:
+        """Store an article's evidence; True when it differs from what was stored."""
+        data = json.dumps([e.to_dict() for e in evidence], ensure_ascii=False)
+        row = self.conn.execute(
+            "SELECT data FROM article_evidence WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is not None and row[0] == data:
+            return False
+        self.conn.execute(
+            "INSERT INTO article_evidence(article_id, data) VALUES (?, ?) "
+            "ON CONFLICT(article_id) DO UPDATE SET data = excluded.data",
+            (article_id, data),
+        )
+        return True
+
+    def evidence(self, article_id: str) -> list[dict[str, Any]] | None:
+        """The stored evidence of an article (`Evidence.to_dict` each), or None when the article
+        was stored without any (before this feature; run `pressnews reprocess`)."""
+        row = self.conn.execute(
+            "SELECT data FROM article_evidence WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
 
     def _find_original(self, article_id: str, fp: int) -> str | None:
         """The id of an earlier-stored copy of the same report, if any (never a chain)."""
@@ -554,14 +583,26 @@ class Store:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def iter_articles(self, source: str | None = None) -> Iterator[dict[str, Any]]:
-        sql = "SELECT d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid"
+    def iter_articles(
+        self, source: str | None = None, *, evidence: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Every exported article; with `evidence`, each with an `evidence` key (a list, empty
+        when the article has none stored)."""
+        sql = "SELECT d.data, NULL FROM articles a JOIN article_docs d ON d.rowid = a.rowid"
+        if evidence:
+            sql = (
+                "SELECT d.data, e.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid "
+                "LEFT JOIN article_evidence e ON e.article_id = a.id"
+            )
         args: tuple[Any, ...] = ()
         if source:
             sql += " WHERE a.source = ?"
             args = (source,)
-        for (data,) in self.conn.execute(sql + " ORDER BY a.rowid", args):
-            yield json.loads(data)
+        for data, ev in self.conn.execute(sql + " ORDER BY a.rowid", args):
+            doc = json.loads(data)
+            if evidence:
+                doc["evidence"] = json.loads(ev) if ev else []
+            yield doc
 
     def iter_raw(self) -> Iterator[tuple[dict[str, Any], RawPage | None]]:
         """Every stored article with its raw page, for reprocessing. A row that cannot be read
@@ -600,13 +641,17 @@ class Store:
     def pending_sync(self, limit: int | None = None) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(id, seq, article) for every article changed since Elasticsearch last accepted it."""
         sql = (
-            "SELECT a.id, a.seq, d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid "
+            "SELECT a.id, a.seq, d.data, e.data FROM articles a "
+            "JOIN article_docs d ON d.rowid = a.rowid "
+            "LEFT JOIN article_evidence e ON e.article_id = a.id "
             "WHERE a.seq > a.es_seq ORDER BY a.seq"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
-        for aid, seq, data in self.conn.execute(sql).fetchall():
-            yield aid, seq, json.loads(data)
+        for aid, seq, data, ev in self.conn.execute(sql).fetchall():
+            doc = json.loads(data)
+            doc["evidence"] = json.loads(ev) if ev else []
+            yield aid, seq, doc
 
     def count_pending_sync(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles WHERE seq > es_seq").fetchone()[0]

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from crawler.evidence import derived, quote
+from indexer.model import Evidence
+
 # Day and month, with an optional year: 23/9/2022, 6-4-2021, 25/11, 09.02.2017, 23/9/204.
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{1,4}))?(?![\d/])")
 # A span of days: "từ ngày 10 đến 12/5/2023", "trong 2 ngày 10-11/5", "ngày 9 và 10/11" (first day).
@@ -82,8 +85,10 @@ def _candidates(text: str) -> list[tuple[int, int, int, str | None]]:
     return [(s, d, mo, y) for s, d, mo, y, e in out if not _TIME_AFTER.match(text[e : e + 12])]
 
 
-def _event_date(text: str, published: date | None, strict: bool) -> tuple[bool, str | None]:
-    """(found an event-like date, its ISO form or None when it is unusable).
+def _event_date(
+    text: str, published: date | None, strict: bool
+) -> tuple[bool, str | None, int, str]:
+    """(found an event-like date, its ISO form or None when it is unusable, where, how).
 
     Event-like: not tied to a document or deadline, and either opened by "Sáng"/"Ngày"/... or,
     outside `strict` mode, written with its year ("2/3 số đại biểu" is a fraction).
@@ -93,20 +98,26 @@ def _event_date(text: str, published: date | None, strict: bool) -> tuple[bool, 
         before = text[max(0, start - 60) : start]
         if _NOT_EVENT_BEFORE.search(before):
             continue
-        if (strict or year is None) and not _EVENT_BEFORE.search(before):
+        opener = _EVENT_BEFORE.search(before)
+        if (strict or year is None) and not opener:
             continue
         if year is None:
             d = _year_from(day, month, published) if 1 <= month <= 12 else None
+            how = "the year from the publication date"
         elif len(year) == 4:
             d = _valid(int(year), month, day)
+            how = "the year as written"
         elif len(year) == 2:
             d = _valid(2000 + int(year), month, day)
+            how = "a two-digit year"
         else:
             d = None  # "23/9/204": a typo, not a year
+            how = "a malformed year"
+        how = (f"opened by «{opener.group(0).strip(' ,.;:(–-')}»; " if opener else "") + how
         if d is None or d > latest + timedelta(days=1) or d.year < 1990:
-            return True, None
-        return True, d.isoformat()
-    return False, None
+            return True, None, start, how + ": unusable (impossible, future or malformed)"
+        return True, d.isoformat(), start, how
+    return False, None, -1, ""
 
 
 def _parse_published(published: str | None) -> date | None:
@@ -118,8 +129,11 @@ def _parse_published(published: str | None) -> date | None:
         return None
 
 
-def extract_event_date(text: str, published: str | None, title: str = "") -> str | None:
-    """ISO date of the reported event, or None (see the module docstring)."""
+def extract_event_date(
+    text: str, published: str | None, title: str = "", why: list[Evidence] | None = None
+) -> str | None:
+    """ISO date of the reported event, or None (see the module docstring). With `why`,
+    appends the date's mention and the rule that took it (`text` is the stored body)."""
     pub = _parse_published(published)
     lead_end = len(text)
     for count, m in enumerate(_PARA_TEXT.finditer(text), 1):
@@ -127,8 +141,35 @@ def extract_event_date(text: str, published: str | None, title: str = "") -> str
             lead_end = m.end()
             break
     rest = text[lead_end : lead_end + _BODY_SCAN]
-    for chunk, strict in ((text[:lead_end], False), (title, True), (rest, True)):
-        found, value = _event_date(chunk, pub, strict)
+    chunks = (
+        (text[:lead_end], False, "body", 0, "the first event-like date of the lead"),
+        (title, True, "title", 0, "a date in the title opened by an event word"),
+        (rest, True, "body", lead_end, "a date after the lead opened by an event word"),
+    )
+    for chunk, strict, source, base, rule in chunks:
+        found, value, at, how = _event_date(chunk, pub, strict)
         if found:
+            if why is not None:
+                stored = title if source == "title" else text
+                end = at + len(_DATE_SPAN.match(chunk, at).group(0))  # type: ignore[union-attr]
+                why.append(
+                    quote(
+                        "event_date",
+                        value,
+                        source,
+                        stored,
+                        base + at,
+                        base + end,
+                        f"{rule} ({how})",
+                    )
+                )
             return value
+    if why is not None:
+        why.append(
+            derived("event_date", None, "no event-like date in the lead, the title or the body")
+        )
     return None
+
+
+# A date mention from its day: "23/9/2022", "12 tháng 3 năm 2025" (for the evidence's span).
+_DATE_SPAN = re.compile(r"\d{1,2}(?:\s?(?:[/.-]|tháng|năm)\s?\d{1,4}){0,2}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from crawler.evidence import quote
+from indexer.model import Evidence
 from vnlang.legaldocs import (
     LAW,
     LAW_CANON,
@@ -21,8 +25,13 @@ def _spans_overlap(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
 
-def extract_documents(text: str) -> list[str]:
-    """Canonical names of the documents cited, deduplicated, in order of first mention."""
+def extract_documents(
+    text: str, why: list[Evidence] | None = None, title_len: int | None = None
+) -> list[str]:
+    """Canonical names of the documents cited, deduplicated, in order of first mention.
+
+    With `why`, appends each document's first mention; `text` is then `title + "\\n" + body`
+    and `title_len` the title's length, so that offsets point into the title or the body."""
     # (position, canonical form, type code of a numbered document, for "Nghị định 09")
     found: list[tuple[int, str, str]] = []
     spans: list[tuple[int, int]] = []
@@ -72,6 +81,8 @@ def extract_documents(text: str) -> list[str]:
         elif (code, number) not in numbered:
             found.append((m.start(), f"{kind} {number}" + (f"/{year}" if year else ""), ""))
     found.sort()
+    if why is not None:
+        _explain(why, text, found, title_len)
     out: list[str] = []
     for _, doc, _ in found:
         if doc not in out:
@@ -84,3 +95,40 @@ def extract_documents(text: str) -> list[str]:
         if doc not in result:
             result.append(doc)
     return result
+
+
+def _explain(
+    why: list[Evidence], text: str, found: list[tuple[int, str, str]], title_len: int | None
+) -> None:
+    """The first mention of each document (the dated form of a law where the text gives it)."""
+    first: dict[str, int] = {}
+    for pos, doc, _ in found:
+        first.setdefault(doc, pos)
+    dated = {d.rsplit(" ", 1)[0]: d for d in first if d.startswith("Luật ") and d[-4:].isdigit()}
+    done: set[str] = set()
+    for pos, doc, code in found:
+        doc = dated.get(doc, doc)
+        if doc in done:
+            continue
+        done.add(doc)
+        m = _MENTION.match(text, pos)
+        end = m.end() if m else pos + len(doc)
+        if doc.startswith("Luật "):
+            rule = "a law by name" + (" and year" if doc[-4:].isdigit() else "")
+        elif code:
+            rule = f"a numbered document (type code {code}), written in canonical form"
+        else:
+            rule = "a document named by its type and number"
+        if title_len is not None and pos < title_len:
+            why.append(
+                quote("decrees", doc, "title", text[:title_len], pos, min(end, title_len), rule)
+            )
+        elif title_len is not None:
+            base = title_len + 1
+            why.append(quote("decrees", doc, "body", text[base:], pos - base, end - base, rule))
+        else:
+            why.append(quote("decrees", doc, "body", text, pos, end, rule))
+
+
+# The words of a document mention (its number and codes), for the evidence's span.
+_MENTION = re.compile(r"[^\s,;()]+(?:\s[^\s,;()]+){0,3}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.evidence import derived, quote
+from indexer.model import Evidence
 from vnlang.gazetteer import MERGER_DATE, Mention, city_mentions, lookup, mentions, province
 
 # Words that show a text is about a province's own administration ("UBND tỉnh", "Sở ...").
@@ -41,6 +43,8 @@ def detect_province(
     captions: list[str],
     source_province: str | None = None,
     published: str | None = None,
+    why: list[Evidence] | None = None,
+    caption_images: list[int] | None = None,
 ) -> str | None:
     """The province an article is about, by weighted mentions (title > lead > body > captions).
 
@@ -48,10 +52,14 @@ def detect_province(
     related news) less; "tại Hà Nội" (the venue of a national event) little. The site's own
     province breaks ties, and is the answer when no province is named but the text is local. For
     an article dated on/after 1 July 2025 the scores add up per 2025 unit, which is returned.
+    With `why`, appends the evidence: the winner's weighted mentions, every name's score, the
+    hint and the rule that decided (`caption_images`: the image index of each caption).
     """
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
     part = 0
+    seen: list[tuple[str, float, str, str]] | None = [] if why is not None else None
+    where: list[tuple[str, int, int | None]] = []  # per part: source, offset, image
 
     def add(text: str, weight: float, tail_from: float = 1.0) -> None:
         nonlocal part
@@ -60,28 +68,66 @@ def detect_province(
         listed = _listed(text, found)
         for i, (off, name, admin, venue, _end) in enumerate(found):
             w = weight * (1.5 if admin else 1.0)
+            notes = [f"{_PARTS.get(weight, 'text')} ×{weight:g}"] + (
+                ["admin word ×1.5"] if admin else []
+            )
             if i in listed:
                 w *= 0.25
+                notes.append("in a list ×0.25")
             if off / n > tail_from:
                 w *= 0.4
+                notes.append("end of the text ×0.4")
             if venue:  # "tại Hà Nội", "tại thành phố Hạ Long (Quảng Ninh)": where, not whose
                 w *= 0.3 if name == "Hà Nội" else 0.5
+                notes.append("a venue ×" + ("0.3" if name == "Hà Nội" else "0.5"))
             if _INSTITUTION_BEFORE.search(text[max(0, off - 60) : off]):
                 w *= 0.3
+                notes.append("an institution's name ×0.3")
             scores[name] = scores.get(name, 0.0) + w
             first.setdefault(name, part * 1_000_000 + off)
+            if seen is not None:
+                seen.append((name, w, f"{part}:{off}:{_end}", ", ".join(notes)))
         part += 1
 
+    where.append(("title", 0, None))
     add(title, 4.0)
     if lead and not body.startswith(lead):
+        at = body.find(lead)
+        where.append(("body", at, None) if at >= 0 else ("meta", -1, None))
         add(lead, 2.0)
+        where.append(("body", 0, None))
         add(body, 1.0, tail_from=0.7)
     else:
         head = len(lead) if lead else max(body.find("\n", 80), 400)
+        where.append(("body", 0, None))
         add(body[:head], 2.0)
+        where.append(("body", head, None))
         add(body[head:], 1.0, tail_from=0.6)
-    for c in captions:
+    for k, c in enumerate(captions):
+        image = caption_images[k] if caption_images and k < len(caption_images) else k
+        where.append(("caption", 0, image))
         add(c, 0.5)
+    texts = {"title": title, "body": body, "meta": lead}
+    if why is not None and seen is not None:
+        result = _detect(scores, first, body, title, source_province, published)
+        _explain(why, result, scores, seen, where, texts, captions, source_province, published)
+        return result[0]
+    return _detect(scores, first, body, title, source_province, published)[0]
+
+
+# The weight of each part of the article, by name (for the evidence).
+_PARTS = {4.0: "title", 2.0: "lead", 1.0: "body", 0.5: "caption"}
+
+
+def _detect(
+    scores: dict[str, float],
+    first: dict[str, int],
+    body: str,
+    title: str,
+    source_province: str | None,
+    published: str | None,
+) -> tuple[str | None, str, dict[str, float], str | None]:
+    """(the province, the rule that decided, the final scores, the hint)."""
     if not source_province and _CENTRAL.search(body[:300]):
         # A national event: held in Hà Nội (or nowhere named) by a central body; a province
         # named in the title or the first two paragraphs (a venue elsewhere, a local
@@ -91,7 +137,13 @@ def detect_province(
         found = mentions(head)
         listed = _listed(head, found)
         if all((m.name == "Hà Nội" and m.venue) or i in listed for i, m in enumerate(found)):
-            return None
+            return (
+                None,
+                "national news: a central body organises it and the title and first paragraphs "
+                "name no province (Hà Nội as the venue and listed places aside)",
+                scores,
+                None,
+            )
     hinted = lookup(source_province) if source_province else None
     hint = hinted.name if hinted else None
     if (published or "")[:10] >= MERGER_DATE:
@@ -105,8 +157,70 @@ def detect_province(
     if hint and hint in scores:
         scores[hint] += 0.75
     if not scores or max(scores.values()) < 0.9:
-        return hint if hint and _LOCAL.search(body) else None
-    return max(scores, key=lambda k: (scores[k], -first[k]))
+        if hint and _LOCAL.search(body):
+            return (
+                hint,
+                "no name scores 0.9; the site's own province, the text being local",
+                scores,
+                hint,
+            )
+        return None, "no name scores the threshold 0.9 and no local hint", scores, hint
+    best = max(scores, key=lambda k: (scores[k], -first[k]))
+    return best, f"the highest score ({scores[best]:.2f}, threshold 0.9)", scores, hint
+
+
+def _explain(
+    why: list[Evidence],
+    result: tuple[str | None, str, dict[str, float], str | None],
+    raw_scores: dict[str, float],
+    seen: list[tuple[str, float, str, str]],
+    where: list[tuple[str, int, int | None]],
+    texts: dict[str, str],
+    captions: list[str],
+    source_province: str | None,
+    published: str | None,
+) -> None:
+    name, rule, scores, hint = result
+    merged = (published or "")[:10] >= MERGER_DATE
+    summary = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda x: -x[1]))
+    hint_note = f"; the site's province {hint} +0.75" if hint else ""
+    unit_note = " (added up per 2025 unit)" if merged else ""
+    why.append(
+        derived("province", name, f"{rule}; scores{unit_note}: {summary or 'none'}{hint_note}")
+    )
+    if name is None:
+        return
+    if hint == name and not any(
+        n == name or (merged and province(n).merged_into == name) for n, *_ in seen
+    ):
+        why.append(
+            Evidence(
+                "province",
+                name,
+                "sources",
+                source_province or "",
+                None,
+                None,
+                "the sources file's province hint",
+            )
+        )
+        return
+    mine = [m for m in seen if m[0] == name or (merged and province(m[0]).merged_into == name)]
+    for mention_name, w, pos, notes in sorted(mine, key=lambda m: -m[1])[:3]:
+        part, off, end = (int(x) for x in pos.split(":"))
+        src, base, image = where[part]
+        rule_text = f"mention of {mention_name}: weight {w:.2f} ({notes})"
+        if src == "caption":
+            k = next(i for i, p in enumerate(where) if p[0] == "caption")
+            cap = captions[part - k]
+            why.append(quote("province", name, "caption", cap, off, end, rule_text, image=image))
+        elif src == "meta":
+            why.append(
+                Evidence("province", name, "meta", texts["meta"][:240], None, None, rule_text)
+            )
+        else:
+            text = texts[src]
+            why.append(quote("province", name, src, text, base + off, base + end, rule_text))
 
 
 def _listed(text: str, found: list[Mention]) -> set[int]:

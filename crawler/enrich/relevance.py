@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.evidence import PhraseFinder, derived, quote, whole
+from indexer.model import Evidence
 from vnlang.text import fold_words
 
 # Topic (the CONTRACT vocabulary) -> folded phrases that name it.
@@ -127,33 +129,106 @@ def _counts(words: str) -> dict[str, int]:
     return counts
 
 
-def judge(title: str, body: str) -> tuple[bool, list[str]]:
-    """(relevant, topics in vocabulary order) for an article."""
+def judge(title: str, body: str, why: list[Evidence] | None = None) -> tuple[bool, list[str]]:
+    """(relevant, topics in vocabulary order) for an article. With `why`, appends the evidence:
+    each topic's first mention, the signals and the rule that decided."""
     t, b = fold_words(title), fold_words(body)
     in_title, in_body = _counts(t), _counts(b)
     topics = [name for name in _TOPICS if in_title[name] + in_body[name] > 0]
+    relevant, rule, where = _decide(title, body, t, b, in_title, in_body)
+    if why is not None:
+        _explain(why, title, body, topics, in_title, in_body, relevant, rule, where)
+    return relevant, topics
+
+
+def _decide(
+    title: str,
+    body: str,
+    t: str,
+    b: str,
+    in_title: dict[str, int],
+    in_body: dict[str, int],
+) -> tuple[bool, str, str]:
+    """(relevant, the rule that decided, where it read: "title", "lead" or "both")."""
     core_title = sum(1 for name in _CORE if in_title[name])
     core_body = sum(in_body[name] for name in _CORE)
-    training_title = bool(_TRAINING.search(t))
-    if _NOT_EVENT_TITLE.search(t) and not training_title:
-        return False, topics
-    if _NOT_HELD_TITLE.search(t):
-        return False, topics
+    training_title = _TRAINING.search(t)
+    if (m := _NOT_EVENT_TITLE.search(t)) and not training_title:
+        return False, f"not an event: the title names «{m.group(0)}» and no training", "title"
+    if m := _NOT_HELD_TITLE.search(t):
+        return False, f"not a training held: the title reports «{m.group(0)}»", "title"
     first = fold_words(body.split("\n", 1)[0][:400])
     lead_training = bool(_LEAD_HELD.search(first) and _LEAD_TRAINING.search(first))
-    if _DEPLOY_TITLE.search(t) and not lead_training:
-        return False, topics
-    if _PLAN_LEAD.search(first) and not re.search(
+    if (m := _DEPLOY_TITLE.search(t)) and not lead_training:
+        return False, f"deploys a document («{m.group(0)}»), the lead reports no training", "title"
+    if (m := _PLAN_LEAD.search(first)) and not re.search(
         r"\b(?:khai mac|da to chuc|to chuc hoi nghi)\b", first
     ):
-        return False, topics
-    if not (_EVENT.search(t) or _EVENT.search(b[:600])):
-        return False, topics
+        return False, f"the lead reports a plan or directive issued («{m.group(0)}»)", "lead"
+    event = _EVENT.search(t) or _EVENT.search(b[:600])
+    if not event:
+        return False, "no training or conference word in the title or the lead", "both"
     if core_title:
-        return True, topics
+        return True, f"an event («{event.group(0)}») with a core topic named in the title", "title"
     if lead_training and sum(_counts(first)[name] for name in _CORE):
-        return True, topics  # "tổ chức hội nghị tập huấn công tác thông tin đối ngoại ..."
-    if training_title and _INFO_WORK.search(t) and core_body >= 1:
+        return True, "the lead reports a training held on a core topic", "lead"
+    info = _INFO_WORK.search(t)
+    if training_title and info and core_body >= 1:
         aimed_at_press = _JOURNALISTS.search(t) or _JOURNALISTS.search(b[:400])
-        return (core_body >= 2 or not aimed_at_press), topics
-    return core_body >= 3 and training_title, topics
+        need = 2 if aimed_at_press else 1
+        return (
+            core_body >= need,
+            f"a training on information work («{training_title.group(0)}», «{info.group(0)}») "
+            f"whose body names core topics {core_body} times (threshold {need}"
+            + (", aimed at journalists)" if aimed_at_press else ")"),
+            "both",
+        )
+    ok = core_body >= 3 and bool(training_title)
+    return (
+        ok,
+        f"body names core topics {core_body} times (threshold 3) and the title "
+        + ("names a training" if training_title else "names no training"),
+        "both",
+    )
+
+
+def _explain(
+    why: list[Evidence],
+    title: str,
+    body: str,
+    topics: list[str],
+    in_title: dict[str, int],
+    in_body: dict[str, int],
+    relevant: bool,
+    rule: str,
+    where: str,
+) -> None:
+    finders = (("title", PhraseFinder(title)), ("body", PhraseFinder(body)))
+    for name in topics:
+        for src, finder in finders:
+            text = finder.text
+            span = finder.find(*_TOPICS[name])
+            if span:
+                s, e = span
+                rule_text = (
+                    f"topic phrase: {in_title[name]} in the title, {in_body[name]} in the body"
+                    + (" (a core topic)" if name in _CORE else "")
+                )
+                why.append(quote("topics", name, src, text, s, e, rule_text))
+                break
+    if where == "lead":
+        end = body.find("\n")
+        why.append(
+            quote("relevant", relevant, "body", body, 0, end if end > 0 else len(body), rule)
+        )
+    else:
+        why.append(whole("relevant", relevant, "title", title, rule))
+    core_t = ", ".join(f"{n} {in_title[n]}" for n in _CORE if in_title[n]) or "none"
+    core_b = ", ".join(f"{n} {in_body[n]}" for n in _CORE if in_body[n]) or "none"
+    why.append(
+        derived(
+            "relevant",
+            relevant,
+            f"signals: core topics in the title: {core_t}; in the body: {core_b}",
+        )
+    )

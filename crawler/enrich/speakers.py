@@ -20,7 +20,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from indexer.model import Speaker
+from crawler.evidence import quote
+from indexer.model import Evidence, Speaker
 from vnlang.gazetteer import all_provinces, lookup
 from vnlang.names import COUNTRIES, NATIONALITIES, ORG_WORDS, SURNAMES, is_foreign_word
 from vnlang.text import fold_fast, squeeze
@@ -188,6 +189,9 @@ class _Person:
     name: str
     roles: list[tuple[int, bool, int, int, str]] = field(default_factory=list)
     first_spoke: int = -1
+    spoke_rule: str = ""  # the pattern family of the first speaking mention
+    # mention start -> (name end, how the role was read), for the role's evidence
+    mentions: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 class _Bounds:
@@ -387,8 +391,11 @@ def _role_before(text: str, start: int) -> tuple[str, int]:
     return squeeze(role), first
 
 
-def _speaking(text: str, start: int, end: int, bounds: _Bounds, with_role: bool = True) -> bool:
-    """Is the mention spanning text[start:end] (with its role) the one who speaks?
+def _speaking(
+    text: str, start: int, end: int, bounds: _Bounds, with_role: bool = True
+) -> str | None:
+    """Is the mention spanning text[start:end] (with its role) the one who speaks? The pattern
+    family that says so (for the evidence), or None.
 
     `with_role` False: no role was read after the name, so an unrecognised description
     ("cố vấn truyền thông của Công ty X") may stand between the name and its verb."""
@@ -397,8 +404,8 @@ def _speaking(text: str, start: int, end: int, bounds: _Bounds, with_role: bool 
     if other is not None:
         window = window[: other.start()]
     t = _WINDOW_END.search(window)
-    if _SPEECH.search(window[: t.start()] if t else window):
-        return True
+    if verb := _SPEECH.search(window[: t.start()] if t else window):
+        return f"speech verb after the mention «{verb.group(0)}»"
     if (
         t is not None
         and t.group(0)[0] not in '.;!?\n“"'
@@ -407,30 +414,35 @@ def _speaking(text: str, start: int, end: int, bounds: _Bounds, with_role: bool 
         # "A, ROLE và ông B, ROLE đồng chủ trì": coordinated subjects share the verb
         longer = text[end : end + 320]
         cut = re.search(r"[;!?\n]|\.(?=\s|$)", longer)
-        if _SPEECH.search(longer[: cut.start()] if cut else longer):
-            return True
+        if verb := _SPEECH.search(longer[: cut.start()] if cut else longer):
+            return f"coordinated subjects share the speech verb «{verb.group(0)}»"
     stop = re.search(r"[:.;!?\n]", window)
     if stop is not None and _spoke_next(text, end + stop.start()):
-        return True
+        return "own words follow the mention (a colon or line, then a quotation or speech verb)"
     s = bounds.clause_start(start)
     prefix = text[s:start]
     h = _HONORIFIC.search(prefix)
     bare = prefix[: h.start()] if h else prefix
-    if _HEARD.search(bare) or _PRESENTER_IS.search(bare) or _ACCORDING.search(bare):
-        return True
+    if _HEARD.search(bare):
+        return "heard: the mention follows «nghe»"
+    if _PRESENTER_IS.search(bare):
+        return "presenter or chair named: «... là» before the mention"
+    if _ACCORDING.search(bare):
+        return "an account of their own: «Theo ... của» before the mention"
     if _OPENER.match(bare) and (bare.rstrip().endswith(",") or bare.strip() == "Theo"):
-        return True
+        return f"a speech opener starts the clause «{bare.split(',')[0].strip()[:40]}»"
     s = bounds.sentence_start(start)
     sentence = text[s:start]
-    if _LIST_HEAD.match(sentence) and (
+    if (head := _LIST_HEAD.match(sentence)) and (
         not _ATTENDEES.search(sentence) or _DIRECTED.search(sentence)
     ):
-        return True
+        return f"listed after a presenters' or chairs' head «{head.group(0).strip()[:60]}»"
     colon = sentence.find(":")
     if colon >= 0:
-        head = sentence[:colon]
-        return bool(_PRESENTERS.search(head)) and not _ATTENDEES.search(head)
-    return False
+        head_text = sentence[:colon]
+        if (found := _PRESENTERS.search(head_text)) and not _ATTENDEES.search(head_text):
+            return f"in a list after «{found.group(0)}...:»"
+    return None
 
 
 def _spoke_next(text: str, at: int) -> bool:
@@ -472,6 +484,7 @@ def _merge_short_names(people: dict[str, _Person]) -> None:
             person.first_spoke < 0 or short.first_spoke < person.first_spoke
         ):
             person.first_spoke = short.first_spoke
+            person.spoke_rule = short.spoke_rule
 
 
 # An organisation named just before (no comma between): a foreign run is part of its name.
@@ -496,8 +509,11 @@ def _titled_name(text: str, run: re.Match[str]) -> tuple[int, int] | None:
     return 0, len(run.group(0))
 
 
-def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
-    """Speakers in order of their first speaking mention (body first, then captions)."""
+def extract_speakers(
+    body: str, captions: list[str], why: list[Evidence] | None = None
+) -> list[Speaker]:
+    """Speakers in order of their first speaking mention (body first, then captions). With
+    `why`, appends each speaker's speaking mention and the mention their role was read from."""
     text = body + "".join("\n" + c for c in captions if c)
     abbrs = _abbreviations(text)
     bounds = _Bounds(text)
@@ -542,9 +558,11 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
         name = squeeze(text[s:e])
         person = people.setdefault(fold_fast(name), _Person(name))
         upper = sum(map(str.isupper, role))
-        person.roles.append((len(role), spoke, upper, -s, role))
+        person.roles.append((len(role), bool(spoke), upper, -s, role))
+        person.mentions[s] = (e, "after the name" if after else "before the name")
         if spoke and (person.first_spoke < 0 or s < person.first_spoke):
             person.first_spoke = s
+            person.spoke_rule = spoke
     _merge_short_names(people)
     given: dict[str, list[str]] = {}
     for key in people:
@@ -554,14 +572,76 @@ def extract_speakers(body: str, captions: list[str]) -> list[Speaker]:
         if len(keys) != 1:
             continue
         person = people[keys[0]]
-        if (person.first_spoke < 0 or m.start() < person.first_spoke) and _speaking(
-            text, m.start(), m.end(), bounds
+        if (person.first_spoke < 0 or m.start() < person.first_spoke) and (
+            spoke := _speaking(text, m.start(), m.end(), bounds)
         ):
             person.first_spoke = m.start()
+            person.spoke_rule = "later mention by given name; " + spoke
     speakers = sorted(
         (p for p in people.values() if p.first_spoke >= 0), key=lambda p: p.first_spoke
     )
-    return [Speaker(p.name, _best_role(p)) for p in speakers]
+    out = [Speaker(p.name, _best_role(p)) for p in speakers]
+    if why is not None:
+        _explain(why, text, len(body), captions, speakers, out)
+    return out
+
+
+def _explain(
+    why: list[Evidence],
+    text: str,
+    body_len: int,
+    captions: list[str],
+    people: list[_Person],
+    speakers: list[Speaker],
+) -> None:
+    """Evidence for each speaker: the speaking mention's sentence and the role's mention."""
+    for person, speaker in zip(people, speakers, strict=True):
+        end = person.first_spoke + len(person.name)
+        why.append(
+            _at(
+                text,
+                body_len,
+                captions,
+                "speakers",
+                speaker.name,
+                person.first_spoke,
+                end,
+                person.spoke_rule,
+            )
+        )
+        if not speaker.role:
+            continue
+        chosen = [r for r in person.roles if r[4] == speaker.role]
+        start = -max(chosen)[3] if chosen else person.first_spoke
+        name_end, how = person.mentions.get(start, (start + len(person.name), "after the name"))
+        rule = f"role {how}; the fullest of {len(person.roles)} mention(s)"
+        why.append(_at(text, body_len, captions, "speakers.role", speaker.role, start,
+                       name_end, rule + f" (speaker {speaker.name})"))  # fmt: skip
+
+
+def _at(
+    text: str,
+    body_len: int,
+    captions: list[str],
+    field_name: str,
+    value: str,
+    start: int,
+    end: int,
+    rule: str,
+) -> Evidence:
+    """Evidence at text[start:end] of `body + "\\n" + captions`: in the body or a caption."""
+    if start < body_len:
+        return quote(field_name, value, "body", text[:body_len], start, min(end, body_len), rule)
+    pos = body_len
+    for i, caption in enumerate(captions):
+        if not caption:
+            continue
+        pos += 1
+        if start < pos + len(caption):
+            s, e = start - pos, min(end - pos, len(caption))
+            return quote(field_name, value, "caption", caption, s, e, rule, image=i)
+        pos += len(caption)
+    return quote(field_name, value, "body", text[:body_len], 0, 0, rule)
 
 
 def _best_role(person: _Person) -> str:

@@ -233,17 +233,23 @@ def jsonld_objects(root: HtmlElement) -> list[dict]:
     return objects
 
 
-def _from_jsonld(root: HtmlElement) -> str | None:
+# What each finder read last: (source, excerpt, rule), for the evidence of `find_published`.
+Found = tuple[str, str, str]
+
+
+def _from_jsonld(root: HtmlElement, seen: list[Found]) -> str | None:
     objects = jsonld_objects(root)
     ranked = sorted(objects, key=lambda o: not (_ld_types(o) & _ARTICLE_TYPES))
     for obj in ranked:
         value = obj.get("datePublished")
         if isinstance(value, str) and (parsed := parse_vn_datetime(value)):
+            kind = "/".join(sorted(_ld_types(obj))) or "object"
+            seen.append(("json-ld", f'"datePublished": "{value}"', f"JSON-LD {kind} datePublished"))
             return parsed
     return None
 
 
-def _from_meta(root: HtmlElement) -> str | None:
+def _from_meta(root: HtmlElement, seen: list[Found]) -> str | None:
     values: dict[str, str] = {}
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
@@ -255,6 +261,13 @@ def _from_meta(root: HtmlElement) -> str | None:
         )
     for key in _META_KEYS:
         if key in values and (parsed := parse_vn_datetime(values[key])):
+            seen.append(
+                (
+                    "meta",
+                    f'{key}="{values[key]}"',
+                    f"meta tag {key} (the first of the known date keys)",
+                )
+            )
             return parsed
     return None
 
@@ -280,12 +293,17 @@ def header_zone(anchor: HtmlElement) -> HtmlElement:
     return zone
 
 
-def _from_time_elements(root: HtmlElement, anchor: HtmlElement | None) -> str | None:
+def _from_time_elements(
+    root: HtmlElement, anchor: HtmlElement | None, seen: list[Found]
+) -> str | None:
     scopes = root.xpath("//article//header") if anchor is None else [header_zone(anchor)]
     for scope in scopes:
         for el in scope.iter("time"):
             value = el.get("datetime")
             if value and not _foreign(el, scope) and (parsed := parse_vn_datetime(value)):
+                seen.append(
+                    ("html", f'<time datetime="{value}">', "a <time> element in the article header")
+                )
                 return parsed
     return None
 
@@ -294,7 +312,7 @@ def _inside(el: HtmlElement, box: HtmlElement) -> bool:
     return el is box or any(a is box for a in el.iterancestors())
 
 
-def _from_dateline(root: HtmlElement, anchor: HtmlElement | None) -> str | None:
+def _from_dateline(root: HtmlElement, anchor: HtmlElement | None, seen: list[Found]) -> str | None:
     """A short date-only line right under (or just above) the headline, before the body starts."""
     if anchor is None:
         return None
@@ -317,23 +335,31 @@ def _from_dateline(root: HtmlElement, anchor: HtmlElement | None) -> str | None:
     for ln in candidates:
         ok = is_dateline(ln.text) and not _foreign(ln.owner, None)
         if ok and (parsed := parse_vn_datetime(ln.text)):
+            seen.append(("dateline", ln.text, "a short date line next to the headline, day first"))
             return parsed
     return None
 
 
-def find_published(tree_or_html: HtmlElement | str, url: str = "", title: str = "") -> str | None:
-    """The publication date of a page: JSON-LD, meta tags, header <time>, then a dateline."""
+def find_published(
+    tree_or_html: HtmlElement | str,
+    url: str = "",
+    title: str = "",
+    seen: list[Found] | None = None,
+) -> str | None:
+    """The publication date of a page: JSON-LD, meta tags, header <time>, then a dateline.
+    `seen`, when given, receives (source, excerpt, rule) of what the date was read from."""
+    seen = seen if seen is not None else []
     try:
         root = parse_html(tree_or_html) if isinstance(tree_or_html, (str, bytes)) else tree_or_html
         if root is None:
             return None
         for finder in (_from_jsonld, _from_meta):
-            if found := finder(root):
+            if found := finder(root, seen):
                 return found
         if not title:
             heads = root.xpath("//h1")
             title = heads[0].text_content() if len(heads) == 1 else ""
         anchor = title_anchor(root, title)
-        return _from_time_elements(root, anchor) or _from_dateline(root, anchor)
+        return _from_time_elements(root, anchor, seen) or _from_dateline(root, anchor, seen)
     except Exception:  # a date is optional: never fail extraction over it
         return None

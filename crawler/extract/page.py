@@ -16,6 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler import evidence as ev
 from crawler.extract.captions import image_captions
 from crawler.extract.dates import find_published, header_zone, jsonld_objects
 from crawler.extract.html import (
@@ -32,7 +33,7 @@ from crawler.extract.text import byline_names, extract_body, preclean
 from crawler.extract.verdict import _DOC_LINK
 from crawler.extract.verdict import ArticleVerdict as ArticleVerdict
 from crawler.extract.verdict import is_article as is_article
-from indexer.model import Attachment, Extracted, Image
+from indexer.model import Attachment, Evidence, Extracted, Image
 from vnlang.text import fold, nfc, squeeze
 
 # Image URLs that are page chrome, not article pictures.
@@ -46,6 +47,8 @@ _LEAD_ATTR = re.compile(
     r"sapo|chapeau|standfirst|tomtat|(?:^|[\s_-])(?:lead|summary|description|excerpt|intro)(?:$|[\s_-])",
     re.I,
 )
+# Why an article has no author.
+_NO_AUTHOR = "no JSON-LD author, author meta tag, byline element or closing byline"
 # class/id/itemprop/rel of byline elements.
 _AUTHOR_ATTR = re.compile(r"author|byline|tacgia|tac-gia|writer", re.I)
 
@@ -152,22 +155,85 @@ def _byline_after(page: list[Line], lines: list[str]) -> list[str]:
     return []
 
 
-def _authors(root: HtmlElement, metas: dict[str, str], ld: dict, site_name: str) -> list[str]:
+def _authors(
+    root: HtmlElement, metas: dict[str, str], ld: dict, site_name: str, why: list[Evidence]
+) -> list[str]:
     names: list[str] = []
     for value in _name_of(ld.get("author")):
         if fold(value) != fold(site_name):
-            names.extend(byline_names(value) or ([value] if len(value.split()) <= 6 else []))
+            found = byline_names(value) or ([value] if len(value.split()) <= 6 else [])
+            names.extend(found)
+            why.extend(
+                ev.page("authors", n, "json-ld", f'"author": "{value}"', "JSON-LD author")
+                for n in found
+            )
     for key in ("author", "article:author", "dc.creator"):
         if key in metas and not names and "http" not in metas[key]:
-            names.extend(byline_names(metas[key]))
+            found = byline_names(metas[key])
+            names.extend(found)
+            why.extend(
+                ev.page("authors", n, "meta", f'{key}="{metas[key]}"', f"meta tag {key}")
+                for n in found
+            )
     if not names:
         for el in root.iter():
             attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
             if isinstance(el.tag, str) and _AUTHOR_ATTR.search(attrs) and len(own_text(el)) <= 80:
-                names.extend(byline_names(own_text(el)))
+                found = byline_names(own_text(el))
+                names.extend(found)
+                why.extend(
+                    ev.page(
+                        "authors",
+                        n,
+                        "html",
+                        own_text(el),
+                        "a byline element (class/id/itemprop author)",
+                    )
+                    for n in found
+                )
                 if names:
                     break
     return list(dict.fromkeys(names))
+
+
+def _title_evidence(
+    root: HtmlElement, metas: dict[str, str], ld: dict, title: str, how: str
+) -> Evidence:
+    """Where the headline was read from."""
+    if how:
+        return ev.page("title", title, "html", title, how)
+    for h1 in root.iter("h1"):
+        if own_text(h1) == title:
+            return ev.page(
+                "title",
+                title,
+                "html",
+                own_text(h1),
+                "the <h1> that the page's meta title agrees with",
+            )
+    for key in ("og:title", "twitter:title"):
+        if title and title in metas.get(key, ""):
+            return ev.page(
+                "title",
+                title,
+                "meta",
+                f'{key}="{metas[key]}"',
+                f"meta tag {key}, the site name cut off",
+            )
+    headline = _name_of(ld.get("headline"))
+    if headline and title in headline[0]:
+        return ev.page(
+            "title", title, "json-ld", f'"headline": "{headline[0]}"', "JSON-LD headline"
+        )
+    head = root.find(".//title")
+    text = squeeze(nfc(head.text_content())) if head is not None else ""
+    return ev.page(
+        "title",
+        title,
+        "html",
+        f"<title>{text}</title>" if text else title,
+        "the page's <title> (or the part of it the page shows), the site name cut off",
+    )
 
 
 def extract(url: str, html: str) -> Extracted:
@@ -188,8 +254,10 @@ def _extract(url: str, html: str) -> Extracted:
     publisher = _name_of(ld.get("publisher"))
     site_name = metas.get("og:site_name") or (publisher[0] if publisher else "")
     title = pick_title(root, metas, ld, site_name, url)
-    published = find_published(root, url, title)
-    authors = _authors(root, metas, ld, site_name)
+    dated: list[tuple[str, str, str]] = []
+    published = find_published(root, url, title, dated)
+    why: list[Evidence] = []
+    authors = _authors(root, metas, ld, site_name, why)
     base_el = root.find(".//base[@href]")
     base = urljoin(url, base_el.get("href")) if base_el is not None else url
     anchor = title_anchor(root, title)
@@ -199,15 +267,19 @@ def _extract(url: str, html: str) -> Extracted:
     preclean(root, anchor, [cap for _, _, cap in captions if cap is not None])
     body = extract_body(root, title, url)
     lines = body.text.split("\n") if body.text else []
+    how = ""
     if not title and len(lines) > 1 and 15 <= len(lines[0]) <= 250 and lines[0][-1] not in ".:;":
         title, lines = lines[0], lines[1:]  # a headline the page marks neither as h1 nor in meta
+        how = "the first line of the main text (no h1 or meta title)"
     elif not title and lines:
         title = _title_before_body(body.page, lines[0])
+        how = "the short line just above the main text (no h1 or meta title)"
     if anchor is None and title:
         anchor = title_anchor(root, title)
-        published = published or find_published(root, url, title)
+        published = published or find_published(root, url, title, dated)
     lead = lead_el_text or _lead_meta(metas, lines[0] if lines else "")
-    if lead and fold(lead[:60]) not in fold(body.text[: len(lead) + 1000]):
+    lead_inserted = bool(lead and fold(lead[:60]) not in fold(body.text[: len(lead) + 1000]))
+    if lead_inserted:
         lines.insert(0, lead)
     scopes = _article_scopes(anchor, body.root)
     images: dict[str, Image] = {}
@@ -217,14 +289,87 @@ def _extract(url: str, html: str) -> Extracted:
     for name in body.byline or _byline_after(body.page, lines):
         if name not in authors:
             authors.append(name)
+            why.append(
+                ev.page("authors", name, "html", name, "a closing byline under the main text")
+            )
+    attachments = _attachments(root, scopes, base)
+    text = "\n".join(lines)
+    title = nfc(title)
+    why.insert(0, _title_evidence(root, metas, ld, title, how))
+    first = text.find("\n")
+    rule = (
+        f"main text: {len(lines)} paragraph(s) of the page's main block (trafilatura fast mode "
+        "after removing Vietnamese boilerplate blocks), captions and bylines kept apart"
+    )
+    if lead_inserted:
+        rule += "; the first paragraph is the standfirst (" + (
+            "a sapo/lead element)" if lead_el_text else "og:description)"
+        )
+    why.insert(
+        1,
+        ev.quote(
+            "body",
+            f"{len(text)} characters",
+            "body",
+            text,
+            0,
+            first if first > 0 else len(text),
+            rule,
+        ),
+    )
+    if published and dated:
+        source, excerpt, rule = dated[-1]
+        why.insert(2, ev.page("published", published, source, excerpt, rule))
+    elif not published:
+        why.insert(
+            2,
+            ev.derived(
+                "published",
+                None,
+                "no date in JSON-LD, meta tags, a header <time> or a dateline: none invented",
+            ),
+        )
+    for i, image in enumerate(images.values()):
+        how = "with the caption under it" if image.caption else "without a caption"
+        why.append(
+            Evidence(
+                "images",
+                image.url,
+                "html",
+                image.caption or image.url,
+                None,
+                None,
+                f"an image in the article area, {how}",
+                i,
+            )
+        )
+    for a in attachments:
+        why.append(
+            ev.page(
+                "attachments",
+                a.url,
+                "html",
+                a.title or a.url,
+                f"a link to a .{a.type} file in the article area",
+            )
+        )
+    if not authors:
+        why.append(ev.derived("authors", None, _NO_AUTHOR))
+    if not images:
+        why.append(ev.derived("images", None, "no picture in the article area"))
+    if not attachments:
+        why.append(
+            ev.derived("attachments", None, "no link to a document file in the article area")
+        )
     return Extracted(
         url=url,
-        title=nfc(title),
-        body="\n".join(lines),
+        title=title,
+        body=text,
         published=published,
         authors=authors,
         images=list(images.values()),
-        attachments=_attachments(root, scopes, base),
+        attachments=attachments,
         lead=nfc(lead),
         site_name=nfc(site_name),
+        evidence=why,
     )

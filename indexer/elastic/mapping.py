@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Bumped when the mapping or analysis changes in a way that needs `pressnews index --rebuild`.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3  # 3: `evidence` (stored in _source, not indexed)
 
 DEFAULT_PREFIX = "pressnews"
 
@@ -54,7 +54,7 @@ TEXT_FIELDS: tuple[tuple[str, float], ...] = (
 EXACT_FIELDS: tuple[tuple[str, float], ...] = (("title", 10.0), ("body", 1.0))
 
 # Fields that exist only in the index (derived by `sync.to_document`), not in the article.
-DERIVED_FIELDS = ("extra", "speakers_key", "decree_keys", "location")
+DERIVED_FIELDS = ("extra", "speakers_key", "decree_keys", "location", "evidence")
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,9 @@ def mappings() -> dict[str, Any]:
             "images": {"type": "object", "enabled": False},
             "attachments": {"type": "object", "enabled": False},
             "duplicate_of": {"type": "keyword"},
+            # where each value came from (`indexer.model.Evidence`): kept in _source for
+            # `show --why`-style checks, never parsed or searched
+            "evidence": {"type": "object", "enabled": False},
         },
     }
 

@@ -92,11 +92,12 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
     """The Elasticsearch document for one exported article (pure; the input is not modified).
 
     The article's own keys are kept as they are (search hits give them back); derived fields
-    are added: `extra`, `speakers_key`, `decree_keys`, `location`. `date` is always filled:
+    are added: `extra`, `speakers_key`, `decree_keys`, `location`; `evidence` (a list, empty
+    when the store has none) is stored, not indexed. `date` is always filled:
     the article's date, else published, else event date, else the day it was fetched.
     """
     doc: dict[str, Any] = {k: article.get(k) for k in ARTICLE_KEYS}
-    for key in ("speakers", "decrees", "topics", "authors", "images", "attachments"):
+    for key in ("speakers", "decrees", "topics", "authors", "images", "attachments", "evidence"):
         doc[key] = list(doc[key] or [])
     doc["relevant"] = bool(doc["relevant"])
     doc["speakers"] = [

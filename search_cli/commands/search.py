@@ -44,6 +44,11 @@ from ..common import (
     help="Write the stored raw pages to the WARC 1.1 file FILE (.warc.gz) instead.",
 )
 @click.option("--force", is_flag=True, help="With --warc: replace FILE if it exists.")
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Add to each article an `evidence` key: where each value came from (see show --why).",
+)
 def export(
     db: str | None,
     fmt: str,
@@ -51,6 +56,7 @@ def export(
     corrections: bool,
     warc_file: str | None,
     force: bool,
+    evidence: bool,
 ) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
@@ -60,12 +66,20 @@ def export(
     saying it was rebuilt from the store, then a response record (stored status, headers, body;
     WARC-Date the fetch time) and a metadata record naming the article, for each page."""
     if warc_file is not None:
+        if evidence:
+            raise click.UsageError("--evidence adds to articles; it does not go with --warc")
         _export_warc(db, warc_file, source, corrections, force)
         return
     if force:
         raise PressnewsError("--force goes with --warc FILE")
     with open_store(db, readonly=True) as store:
-        rows = export_rows(store, source) if corrections else store.iter_articles(source)
+        if corrections and evidence:
+            raise click.UsageError("--evidence adds to articles; it does not go with --corrections")
+        rows = (
+            export_rows(store, source)
+            if corrections
+            else store.iter_articles(source, evidence=evidence)
+        )
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
 

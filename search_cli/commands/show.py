@@ -10,9 +10,11 @@ from typing import Any
 import click
 
 from indexer.errors import PressnewsError
+from indexer.explain import explain, explanation_json
 
 from .. import output
 from ..common import db_option, open_store
+from ..why import why_lines
 
 
 def article_lines(doc: dict[str, Any]) -> list[str]:
@@ -56,7 +58,12 @@ def article_lines(doc: dict[str, Any]) -> list[str]:
 @click.argument("record_id", metavar="ID")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
-def show(record_id: str, db: str | None, as_json: bool) -> None:
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Explain every field: the excerpt it was read from, the rule, corrections.",
+)
+def show(record_id: str, db: str | None, as_json: bool, why: bool) -> None:
     """Print one stored record in full: an article, by its id or URL."""
     with open_store(db, readonly=True) as store:
         doc = store.find(record_id.strip())
@@ -64,6 +71,13 @@ def show(record_id: str, db: str | None, as_json: bool) -> None:
             raise PressnewsError(
                 f"no article with id or URL {record_id!r}; `pressnews search` prints ids"
             )
+        if why:
+            explanation = explain(store, doc)
+            if as_json:
+                output.emit_json(explanation_json(explanation))
+            else:
+                click.echo("\n".join(why_lines(explanation)))
+            return
         if as_json:
             output.emit_json(doc)
             return
