@@ -76,6 +76,34 @@ class Event:
         d["date"] = self.date
         return d
 
+    def flat(self) -> dict[str, Any]:
+        """One row for CSV and spreadsheets (`EVENT_COLUMNS`): lists joined with "; "."""
+        att = self.attendance
+        return {
+            "id": self.id,
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "province": self.province,
+            "province_now": self.province_now,
+            "title": self.title,
+            "format": self.format,
+            "attendance": str(att) if att else "",
+            "attendance_value": att.value if att else None,
+            "attendance_qualifier": att.qualifier if att else "",
+            "audience": self.audience,
+            "organisers": "; ".join(self.organisers),
+            "trainers": "; ".join(
+                f"{t.name} ({t.role})" if t.role else t.name for t in self.trainers
+            ),
+            "topics": "; ".join(self.topics),
+            "decrees": "; ".join(self.decrees),
+            "reports": len(self.reports),
+            "first_report_url": self.reports[0].url if self.reports else None,
+            "urls": " ".join(r.url for r in self.reports),
+            "aliases": " ".join(self.aliases),
+        }
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Event:
         att = d.get("attendance")
@@ -134,6 +162,23 @@ class Trainer:
         d["trainings"] = len(self.events)
         return d
 
+    def flat(self) -> dict[str, Any]:
+        """One row for CSV and spreadsheets (`TRAINER_COLUMNS`)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "trainings": len(self.events),
+            "organisation": self.organisation,
+            "latest_role": self.roles[-1].role if self.roles else "",
+            "roles": "; ".join(dict.fromkeys(r.role for r in self.roles)),
+            "provinces": "; ".join(self.provinces),
+            "first": self.first,
+            "last": self.last,
+            "events": " ".join(e.id for e in self.events),
+            "possibly_same": " ".join(self.possibly_same),
+            "see_also": " ".join(self.see_also),
+        }
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Trainer:
         return cls(
@@ -148,3 +193,7 @@ class Trainer:
             possibly_same=list(d.get("possibly_same") or []),
             see_also=list(d.get("see_also") or []),
         )
+
+
+EVENT_COLUMNS: tuple[str, ...] = tuple(Event("", "", None, None, None, None).flat())
+TRAINER_COLUMNS: tuple[str, ...] = tuple(Trainer("", "", None).flat())

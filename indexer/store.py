@@ -171,6 +171,8 @@ _JSON_COLUMNS = {
     "runs": ("summary",),
     "run_sources": ("errors", "quality"),
     "corrections": ("extracted",),
+    "events": ("data",),
+    "trainers": ("data",),
 }
 _DOC_KEYS = ("id", "url", "title")
 

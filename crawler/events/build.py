@@ -91,13 +91,20 @@ def _most_common(values: Iterable[str | None]) -> str | None:
 
 
 def _union(lists: Iterable[Iterable[str]], key: Any = fold) -> list[str]:
-    seen: dict[str, str] = {}
+    """Items of all lists once each, in order; of two where one's key starts the other's
+    ("Sở Thông tin và Truyền thông" and "... tỉnh Hà Nam") the fuller one."""
+    out: list[tuple[str, str]] = []
     for items in lists:
         for item in items:
             k = key(item)
-            if k not in seen or len(item) > len(seen[k]):
-                seen[k] = item
-    return list(seen.values())
+            for n, (ok, _) in enumerate(out):
+                if ok.startswith(k) or k.startswith(ok):
+                    if len(k) > len(ok):
+                        out[n] = (k, item)
+                    break
+            else:
+                out.append((k, item))
+    return [item for _, item in out]
 
 
 def build_event(event_id: str, reports: list[ReportInput]) -> Event:
@@ -158,7 +165,7 @@ def event_id_for(first_report_id: str) -> str:
 _ORG_START = re.compile(
     r"\b(?:Sở|Cục|Bộ|Ban|UBND|Ủy ban|Uỷ ban|Văn phòng|Hội|Trung tâm|Báo|Đài|Học viện|Trường|"
     r"Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Huyện ủy|Huyện uỷ|Đảng ủy|Đảng uỷ|Vụ|Công an|Viện|"
-    r"Tổng cục|Thông tấn xã|Liên đoàn|Hội đồng)\b"
+    r"Tổng cục|Thông tấn xã|Liên đoàn|Hội đồng)\b(?!\s+(?:trưởng|phó)\b)"
 )
 # A position word before the organisation, when the role is "Trưởng phòng X, Sở Y".
 _DEPARTMENT = re.compile(r"^(?:Phòng|Ban|Vụ|Trung tâm)\b[^,–-]*[,–-]\s*")
@@ -178,8 +185,11 @@ def _agency_key(org: str | None) -> str:
     ("Cục Thông tin đối ngoại"), folded; a department inside it counts as the same body."""
     if not org:
         return ""
-    head = re.split(r"\s*[,–]\s*|\s+-\s+", org)[0]
-    return fold(head)
+    parts = [p for p in re.split(r"\s*[,–]\s*|\s+-\s+", org) if p]
+    # A department inside an agency ("Phòng Thông tin - Báo chí, Sở ...") is the agency's.
+    while len(parts) > 1 and re.match(r"(?:Phòng|Trung tâm|Bộ phận)\b", parts[0]):
+        parts = parts[1:]
+    return fold(parts[0]) if parts else ""
 
 
 def _compatible(a: set[str], b: str) -> bool:

@@ -12,7 +12,9 @@ import click
 
 from indexer.corrections import export_rows
 from indexer.errors import PressnewsError
+from indexer.events import iter_events, iter_trainers
 from indexer.query import Query, SearchBackend, parse_date_bound
+from indexer.spreadsheet import write_workbook
 from indexer.store import Store
 
 from .. import output
@@ -37,11 +39,45 @@ from ..common import (
     is_flag=True,
     help="Write the active corrections instead, as labelled examples (extracted vs corrected).",
 )
-def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> None:
+@click.option("--events", "events", is_flag=True, help="Write the training events instead.")
+@click.option("--trainers", "trainers", is_flag=True, help="Write the trainer registry instead.")
+@click.option(
+    "--xlsx",
+    "xlsx",
+    metavar="FILE",
+    help="Write events, trainers and articles to an Excel workbook (a sheet each).",
+)
+def export(
+    db: str | None,
+    fmt: str,
+    source: str | None,
+    corrections: bool,
+    events: bool,
+    trainers: bool,
+    xlsx: str | None,
+) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
-    corrected value)."""
+    corrected value; with --events or --trainers, the training events or the trainers; with
+    --xlsx FILE, a workbook of all three)."""
+    if sum(map(bool, (corrections, events, trainers, xlsx))) > 1:
+        raise PressnewsError("--corrections, --events, --trainers and --xlsx: choose one")
+    if source and (events or trainers or xlsx):
+        raise PressnewsError("--source selects articles: it does not apply to this export")
     with open_store(db, readonly=True) as store:
+        if xlsx:
+            counts = write_workbook(store, xlsx)
+            click.echo(
+                f"{xlsx}: {counts['events']} event(s), {counts['trainers']} trainer(s), "
+                f"{counts['articles']} article(s).",
+                err=True,
+            )
+            return
+        if events or trainers:
+            records = iter_events(store) if events else iter_trainers(store)
+            for record in records:
+                click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            return
         rows = export_rows(store, source) if corrections else store.iter_articles(source)
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
