@@ -31,7 +31,8 @@ from crawler.enrich.enrich_article import enrich  # noqa: E402
 from crawler.events.build import report_record  # noqa: E402
 from crawler.events.grouping import can_link, group, score  # noqa: E402
 from indexer.model import Extracted, pick_date  # noqa: E402
-from vnlang.gazetteer import mentions  # noqa: E402
+from vnlang.gazetteer import all_provinces, mentions  # noqa: E402
+from vnlang.text import fold  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "events"
 
@@ -49,7 +50,9 @@ def article_doc(row: dict[str, Any]) -> dict[str, Any]:
     """The article as the crawl would store it (enrichment included)."""
     published = row.get("published")
     ex = Extracted(url=row["url"], title=row["title"], body=row["body"], published=published)
-    en = enrich(ex, source_province=source_province(row.get("outlet") or ""))
+    en = enrich(
+        ex, source_province=source_province(row.get("outlet") or "", row.get("source") or "")
+    )
     return {
         "id": row["id"],
         "url": row["url"],
@@ -68,12 +71,18 @@ def article_doc(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def source_province(outlet: str) -> str | None:
-    """The province a sources file would give this outlet (its own province; none for a
-    national outlet): the province its name holds ("Báo Nghệ An (Party paper)")."""
-    name = outlet.split("(")[0]
-    found = mentions(name)
-    return found[-1].name if found else None
+def source_province(outlet: str, source: str) -> str | None:
+    """The province a sources file would give this outlet (its optional `province` hint; none
+    for a national outlet): the province its name holds ("Báo Nghệ An (Party paper)"), else the
+    one its source key names ("thanhsen-hatinh", a ward's portal)."""
+    found = mentions(outlet.split("(")[0])
+    if found:
+        return found[-1].name
+    keys = {fold(p.name).replace(" ", ""): p.name for p in all_provinces()}
+    for part in reversed(source.split("-")):
+        if part in keys:
+            return keys[part]
+    return None
 
 
 def pairs(groups: list[list[str]], within: set[str]) -> set[tuple[str, str]]:

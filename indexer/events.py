@@ -20,6 +20,7 @@ Writing (`crawler.events.recompute` calls these after a crawl and after `pressne
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -396,7 +397,8 @@ def get_trainer(store: Store, key: str) -> Trainer | None:
 
 
 def _padded(text: str) -> str:
-    return " " + " ".join(fold(text).split()) + " "
+    """Folded words between spaces: "consecutive words" is then a substring test."""
+    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
 
 
 def list_trainers(store: Store, q: TrainerQuery) -> list[Trainer]:

@@ -72,7 +72,7 @@ _NOT_ATTENDEES_AFTER = re.compile(
 # Words before a number of people that make it not this training's attendance: a plan's target
 # ("phấn đấu", "mục tiêu"), a past total ("từ năm ... đến nay", "đã tổ chức ... lớp cho").
 _NOT_ATTENDEES_BEFORE = re.compile(
-    r"(?:phấn đấu|mục tiêu|chỉ tiêu|dự kiến|sẽ|lũy kế|từ năm \d{4}|đến nay|tổng số|"
+    r"(?:phấn đấu|mục tiêu|chỉ tiêu|dự kiến|sẽ|lũy kế|từ năm \d{4}|đến nay|toàn bộ|"
     r"trong năm|năm qua|đã tổ chức \d+ lớp)[^.;]{0,40}$",
     re.IGNORECASE,
 )
@@ -100,7 +100,9 @@ def attendance(text: str) -> Attendance | None:
 # -- format -----------------------------------------------------------------------------------
 _ONLINE = re.compile(r"\b(?:truc tuyen|diem cau|online|zoom|ket noi (?:toi|den|voi) \d+)\b")
 _HYBRID = re.compile(
-    r"\b(?:truc tiep ket hop (?:voi )?truc tuyen|truc tiep va truc tuyen|"
+    r"\b(?:truc tiep\b[^.;]{0,60}\b(?:ket hop|va) (?:voi )?(?:hinh thuc )?truc tuyen|"
+    r"diem cau (?:chinh|trung tam)\b[^.;]{0,80}\b(?:ket hop|va) (?:voi )?(?:hinh thuc )?truc tuyen|"
+    r"truc tiep va truc tuyen|"
     r"truc tuyen ket hop (?:voi )?truc tiep|truc tuyen va truc tiep|"
     r"ket hop (?:giua )?truc tiep (?:va|voi) truc tuyen|ket hop truc tuyen (?:va|voi) truc tiep)\b"
 )

@@ -29,6 +29,7 @@ WINDOW_DAYS = 4  # neither dated by the text: published at most this far apart
 LINK_SCORE = 2.0
 # An undated report ("vừa qua") joins the one group it can belong to with this much evidence.
 UNDATED_SCORE = 0.5
+UNDATED_MARGIN = 2.0  # ... or with this much more evidence than for any other group
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,11 @@ def _names_overlap(a: frozenset[str], b: frozenset[str]) -> int:
     return len(a & b)
 
 
+def _orgs_overlap(a: frozenset[str], b: frozenset[str]) -> bool:
+    """A body in both ("sở thông tin và truyền thông" and "... tỉnh lào cai" are one)."""
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -321,12 +327,14 @@ def score(a: ReportRecord, b: ReportRecord) -> float:
     s += 2.5 * min(2, _names_overlap(a.trainers, b.trainers))
     if a.trainers and b.trainers and not (a.trainers & b.trainers):
         s -= 0.5
-    if a.organisers & b.organisers:
+    if _orgs_overlap(a.organisers, b.organisers):
         s += 1.0
     if a.attendance and b.attendance:
         s += 1.5 if a.attendance == b.attendance else 0.0
-    aud = _jaccard(distinctive_words(a.audience), distinctive_words(b.audience))
-    s += 1.5 * aud
+    wa, wb = distinctive_words(a.audience), distinctive_words(b.audience)
+    s += 1.5 * _jaccard(wa, wb)
+    if len(wa) >= 2 and len(wb) >= 2 and not wa & wb:
+        s -= 0.5  # two different audiences ("hiệu trưởng" / "công chức xã")
     if a.topics and b.topics:
         s += 0.5 if a.topics & b.topics else -1.0
     if a.decrees & b.decrees:
@@ -366,7 +374,8 @@ def _place_undated(
     block: list[ReportRecord], groups: _Groups, banned: set[tuple[str, str]]
 ) -> None:
     """A report the text does not date, still alone, joins a group when that group is the only
-    one in its province and week it could belong to, and they share something."""
+    one in its province and week it could belong to (or far the most like it), and they share
+    something."""
     for r in block:
         if r.start or len(groups.members[groups.find(r.id)]) > 1:
             continue
@@ -377,7 +386,11 @@ def _place_undated(
                 continue
             others = [o for o in block if o.id in set(members)]
             candidates.append((max(score(r, o) for o in others), root))
-        if len(candidates) == 1 and candidates[0][0] >= UNDATED_SCORE:
+        candidates.sort(reverse=True)
+        if not candidates or candidates[0][0] < UNDATED_SCORE:
+            continue
+        # One candidate, or one far ahead of the others.
+        if len(candidates) == 1 or candidates[0][0] - candidates[1][0] >= UNDATED_MARGIN:
             groups.join(candidates[0][1], r.id)
 
 
