@@ -162,3 +162,32 @@ def test_read_only_and_errors(db: Path, tmp_path: Path) -> None:
     assert db.stat().st_mtime_ns == before
     code, out = run("events", "--db", str(tmp_path / "none.db"))
     assert code == 1 and not (tmp_path / "none.db").exists()
+
+
+# -- after a real crawl of the fixture sites ------------------------------------------------------
+def test_crawl_groups_the_fixture_trainings(crawl) -> None:
+    """The crawl ends by computing events: the three trainings the fixture sites report twice,
+    in different words, are one event each; every relevant article is in exactly one event."""
+    code, out = run("events", "--json", "--db", str(crawl.db))
+    assert code == 0, out
+    events = json.loads(out)
+    relevant = {a["id"] for a in crawl.articles if a["relevant"]}
+    reported = [r["id"] for e in events for r in e["reports"]]
+    assert sorted(reported) == sorted(relevant)
+    twice = {(e["province"], e["start"]): e for e in events if len(e["reports"]) == 2}
+    assert set(twice) == {
+        ("Quảng Ngãi", "2023-09-22"),
+        ("Kon Tum", "2023-06-19"),
+        ("Đắk Lắk", "2023-06-09"),
+    }
+    assert twice[("Kon Tum", "2023-06-19")]["attendance"] == {"value": 150, "qualifier": "hơn"}
+    assert twice[("Đắk Lắk", "2023-06-09")]["format"] == "hybrid"
+    assert any(e["format"] == "online" for e in events)
+    # Reprocessing (a copy: the session crawl is shared) keeps every event id.
+    copy = crawl.db.parent / "reprocess.db"
+    with Store.open(crawl.db) as store:
+        store.conn.execute(f"VACUUM INTO '{copy}'")
+    code, out = run("reprocess", "--db", str(copy))
+    assert code == 0 and "training event(s)" in out, out
+    again = json.loads(run("events", "--json", "--db", str(copy))[1])
+    assert sorted(e["id"] for e in again) == sorted(e["id"] for e in events)
