@@ -29,6 +29,8 @@ WINDOW_DAYS = 4  # neither dated by the text: published at most this far apart
 LINK_SCORE = 2.0
 # An undated report ("vừa qua") joins the one group it can belong to with this much evidence.
 UNDATED_SCORE = 0.5
+# A dated report still alone joins the one group it can belong to with this much.
+SOLE_SCORE = 1.0
 UNDATED_MARGIN = 2.0  # ... or with this much more evidence than for any other group
 
 
@@ -57,180 +59,17 @@ class ReportRecord:
 
 # Words every training report uses: no evidence of sameness.
 _COMMON = frozenset(
-    [
-        "tap",
-        "huan",
-        "boi",
-        "duong",
-        "hoi",
-        "nghi",
-        "lop",
-        "khoa",
-        "ki",
-        "nang",
-        "phat",
-        "ngon",
-        "cung",
-        "cap",
-        "thong",
-        "tin",
-        "cho",
-        "bao",
-        "chi",
-        "doi",
-        "ngoai",
-        "cong",
-        "tac",
-        "nam",
-        "to",
-        "chuc",
-        "tinh",
-        "so",
-        "va",
-        "truyen",
-        "thong",
-        "sang",
-        "chieu",
-        "ngay",
-        "nay",
-        "vua",
-        "qua",
-        "cac",
-        "cua",
-        "voi",
-        "trong",
-        "tai",
-        "de",
-        "ve",
-        "la",
-        "co",
-        "duoc",
-        "nguoi",
-        "can",
-        "bo",
-        "cong",
-        "chuc",
-        "vien",
-        "chuc",
-        "hoc",
-        "vien",
-        "dai",
-        "bieu",
-        "nghiep",
-        "vu",
-        "khai",
-        "mac",
-        "be",
-        "giang",
-        "mot",
-        "nhung",
-        "nhiem",
-        "vu",
-        "quan",
-        "li",
-        "nha",
-        "nuoc",
-        "ubnd",
-        "uy",
-        "ban",
-        "nhan",
-        "dan",
-        "thanh",
-        "pho",
-        "huyen",
-        "xa",
-        "thi",
-        "kien",
-        "thuc",
-        "trien",
-        "khai",
-        "tham",
-        "du",
-        "chu",
-        "tri",
-        "phat",
-        "bieu",
-        "dong",
-        "chi",
-        "giam",
-        "doc",
-        "pho",
-        "truong",
-        "phong",
-        "ban",
-        "tuyen",
-        "giao",
-        "van",
-        "hoa",
-        "the",
-        "thao",
-        "du",
-        "lich",
-        "khoa",
-        "hoc",
-        "cong",
-        "nghe",
-        "dien",
-        "tu",
-        "cong",
-        "thong",
-        "tin",
-        "theo",
-        "hien",
-        "nay",
-        "thoi",
-        "gian",
-        "dia",
-        "ban",
-        "dia",
-        "phuong",
-        "don",
-        "vi",
-        "co",
-        "quan",
-        "nganh",
-        "cap",
-        "thuc",
-        "hien",
-        "nham",
-        "nang",
-        "cao",
-        "chat",
-        "luong",
-        "hieu",
-        "qua",
-        "hoat",
-        "dong",
-        "tot",
-        "hon",
-        "vien",
-        "bao",
-        "cao",
-        "vien",
-        "da",
-        "se",
-        "con",
-        "khi",
-        "neu",
-        "tu",
-        "den",
-        "dong",
-        "thoi",
-        "ngoai",
-        "ra",
-        "ben",
-        "canh",
-        "theo",
-        "do",
-        "trinh",
-        "bay",
-        "chuyen",
-        "de",
-        "gioi",
-        "thieu",
-        "huong",
-        "dan",
-    ]
+    """
+    tap huan boi duong hoi nghi lop khoa ki nang phat ngon cung cap thong tin cho bao chi doi
+    ngoai cong tac nam to chuc tinh so va truyen thong sang chieu ngay nay vua qua cac cua voi
+    trong tai de ve la co duoc nguoi can bo cong chuc vien chuc hoc vien dai bieu nghiep vu khai
+    mac be giang mot nhung nhiem vu quan li nha nuoc ubnd uy ban nhan dan thanh pho huyen xa thi
+    kien thuc trien khai tham du chu tri phat bieu dong chi giam doc pho truong phong ban tuyen
+    giao van hoa the thao du lich khoa hoc cong nghe dien tu cong thong tin theo hien nay thoi
+    gian dia ban dia phuong don vi co quan nganh cap thuc hien nham nang cao chat luong hieu qua
+    hoat dong tot hon vien bao cao vien da se con khi neu tu den dong thoi ngoai ra ben canh
+    theo do trinh bay chuyen de gioi thieu huong dan
+    """.split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -373,12 +212,13 @@ class _Groups:
 def _place_undated(
     block: list[ReportRecord], groups: _Groups, banned: set[tuple[str, str]]
 ) -> None:
-    """A report the text does not date, still alone, joins a group when that group is the only
-    one in its province and week it could belong to (or far the most like it), and they share
-    something."""
+    """A report still alone joins a group when that group is the only one in its province and
+    days (its week, for a report the text does not date) it could belong to, or far the most
+    like it, and they share something (`SOLE_SCORE`, `UNDATED_SCORE`)."""
     for r in block:
-        if r.start or len(groups.members[groups.find(r.id)]) > 1:
+        if len(groups.members[groups.find(r.id)]) > 1:
             continue
+        floor = SOLE_SCORE if r.start else UNDATED_SCORE
         candidates: list[tuple[float, str]] = []
         for root in {groups.find(o.id) for o in block if o.id != r.id}:
             members = groups.members[root]
@@ -387,7 +227,7 @@ def _place_undated(
             others = [o for o in block if o.id in set(members)]
             candidates.append((max(score(r, o) for o in others), root))
         candidates.sort(reverse=True)
-        if not candidates or candidates[0][0] < UNDATED_SCORE:
+        if not candidates or candidates[0][0] < floor:
             continue
         # One candidate, or one far ahead of the others.
         if len(candidates) == 1 or candidates[0][0] - candidates[1][0] >= UNDATED_MARGIN:
