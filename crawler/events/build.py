@@ -148,7 +148,7 @@ def build_event(event_id: str, reports: list[ReportInput]) -> Event:
                 title=r.doc.get("title") or "",
                 date=r.doc.get("date"),
             )
-            for r in reports
+            for r in sorted(reports, key=lambda r: (r.doc.get("date") or "9999", r.record.order))
         ],
         phase=_most_common(r.facts.phase for r in reports),
     )
