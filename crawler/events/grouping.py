@@ -16,6 +16,7 @@ when no pair across them is ruled out, so a chain of similar reports never joins
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ _COMMON = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def distinctive_words(text: str) -> frozenset[str]:
     """Folded words of `text` that say something about this training (numbers, places, names)."""
     return frozenset(w for w in _WORD.findall(fold(text)) if w not in _COMMON and len(w) > 1)
@@ -209,23 +211,60 @@ class _Groups:
         self.members[ra] += self.members.pop(rb)
 
 
-def _place_undated(
-    block: list[ReportRecord], groups: _Groups, banned: set[tuple[str, str]]
-) -> None:
+# Reports whose anchor days (first day, else publication) are further apart than this can never
+# be one training (a span of up to ten days, two days' slack, a week before publication), so
+# they are never compared: grouping stays near-linear in the number of reports.
+_COMPARE_DAYS = 20
+
+
+def _anchor(r: ReportRecord) -> date | None:
+    return _day(r.start) or _day(r.published)
+
+
+class _Block:
+    """The reports of one province: which pairs can link (cached) and each report's possible
+    partners, found by a sliding window over the anchor days."""
+
+    def __init__(self, block: list[ReportRecord]) -> None:
+        self.records = block
+        self.by_id = {r.id: r for r in block}
+        self.partners: dict[str, list[str]] = {r.id: [] for r in block}
+        self._link: dict[tuple[str, str], bool] = {}
+        self.anchor = {r.id: _anchor(r) for r in block}
+        dated = sorted((d, n, r) for n, r in enumerate(block) if (d := self.anchor[r.id]))
+        for i, (da, _, a) in enumerate(dated):
+            for db, _, b in dated[i + 1 :]:
+                if (db - da).days > _COMPARE_DAYS:
+                    break
+                ok = can_link(a, b)
+                self._link[(a.id, b.id) if a.id < b.id else (b.id, a.id)] = ok
+                if ok:
+                    self.partners[a.id].append(b.id)
+                    self.partners[b.id].append(a.id)
+
+    def link(self, x: str, y: str) -> bool:
+        key = (x, y) if x < y else (y, x)
+        if key not in self._link:
+            # Not compared while building: too far apart (or undated) to be one training.
+            self._link[key] = False
+        return self._link[key]
+
+
+def _place_alone(block: _Block, groups: _Groups) -> None:
     """A report still alone joins a group when that group is the only one in its province and
     days (its week, for a report the text does not date) it could belong to, or far the most
     like it, and they share something (`SOLE_SCORE`, `UNDATED_SCORE`)."""
-    for r in block:
+    for r in block.records:
         if len(groups.members[groups.find(r.id)]) > 1:
             continue
         floor = SOLE_SCORE if r.start else UNDATED_SCORE
         candidates: list[tuple[float, str]] = []
-        for root in {groups.find(o.id) for o in block if o.id != r.id}:
+        for root in {groups.find(o) for o in block.partners[r.id]}:
             members = groups.members[root]
-            if any((r.id, m) in banned for m in members):
+            if root == groups.find(r.id) or not all(block.link(r.id, m) for m in members):
                 continue
-            others = [o for o in block if o.id in set(members)]
-            candidates.append((max(score(r, o) for o in others), root))
+            best = max(score(r, block.by_id[m]) for m in members)
+            candidates.append((best, root))
         candidates.sort(reverse=True)
         if not candidates or candidates[0][0] < floor:
             continue
@@ -241,28 +280,26 @@ def group(records: list[ReportRecord], threshold: float = LINK_SCORE) -> list[li
     for r in records:
         blocks.setdefault(r.province_now, []).append(r)
     groups = _Groups(by_id)
-    for key, block in blocks.items():
+    for key, members in blocks.items():
         if key is None:
             continue
+        block = _Block(members)
         pairs: list[tuple[float, int, int, str, str]] = []
-        banned: set[tuple[str, str]] = set()
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                if not can_link(a, b):
-                    banned.add((a.id, b.id))
-                    banned.add((b.id, a.id))
-                    continue
-                s = score(a, b)
-                if s >= threshold:
-                    pairs.append((-s, a.order, b.order, a.id, b.id))
+        for x, partners in block.partners.items():
+            for y in partners:
+                a, b = by_id[x], by_id[y]
+                if (a.order, a.id) < (b.order, b.id):
+                    s = score(a, b)
+                    if s >= threshold:
+                        pairs.append((-s, a.order, b.order, a.id, b.id))
         for _, _, _, x, y in sorted(pairs):
             rx, ry = groups.find(x), groups.find(y)
             if rx == ry:
                 continue
-            if any((m, n) in banned for m in groups.members[rx] for n in groups.members[ry]):
+            if not all(block.link(m, n) for m in groups.members[rx] for n in groups.members[ry]):
                 continue
             groups.join(x, y)
-        _place_undated(block, groups, banned)
+        _place_alone(block, groups)
     out = [
         sorted(members, key=lambda i: (by_id[i].order, i))
         for root, members in groups.members.items()
