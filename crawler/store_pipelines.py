@@ -170,9 +170,11 @@ class StorePipeline:
             return
         sources = list(getattr(spider, "sources", {}) or {})
         finish_run(self.store, self.run_id, self.stats.get_stats(), sources, reason)
-        recompute_events(self.store)  # the training events of what changed
-        self.store.close()
-        self.store = None
+        try:
+            recompute_events(self.store)  # the training events of what changed
+        finally:
+            self.store.close()
+            self.store = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         assert self.store is not None
