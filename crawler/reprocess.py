@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_page
+from crawler.events.recompute import recompute_events
 from crawler.extract.decode import decode_html
 from indexer.store import Store
 
@@ -17,6 +18,7 @@ class ReprocessReport:
     unchanged: int = 0
     failed: int = 0
     damaged: list[str] = field(default_factory=list)  # ids whose stored raw page is unreadable
+    events: int = 0  # training events after the recompute
 
 
 def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> ReprocessReport:
@@ -46,6 +48,7 @@ def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> Re
         if progress and report.seen % 100 == 0:
             progress(report.seen)
     store.set_meta("extractor_version", EXTRACTOR_VERSION)
+    report.events = recompute_events(store, full=True).events
     return report
 
 

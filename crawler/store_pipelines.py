@@ -25,6 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
 from crawler.bookkeeping import finish_run, record_crawl_state, record_seen_page, start_run
+from crawler.events.recompute import recompute_events
 from crawler.items import PageItem, SeenPage
 from indexer.store import RawPage, Store
 
@@ -169,8 +170,11 @@ class StorePipeline:
             return
         sources = list(getattr(spider, "sources", {}) or {})
         finish_run(self.store, self.run_id, self.stats.get_stats(), sources, reason)
-        self.store.close()
-        self.store = None
+        try:
+            recompute_events(self.store)  # the training events of what changed
+        finally:
+            self.store.close()
+            self.store = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         assert self.store is not None

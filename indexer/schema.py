@@ -168,6 +168,39 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         data TEXT NOT NULL
     );
     """,
+    # Training events (the reports of one training grouped) and the trainer registry, derived
+    # from the articles by crawler/events after every crawl and reprocess (indexer/events.py).
+    # events.data: the event as JSON (indexer/event_model.Event); created: the order events were
+    # created in (the oldest id survives a merge); event_reports: which event each relevant
+    # article reports; event_aliases: ids merged into another event, answering with it.
+    """
+    CREATE TABLE IF NOT EXISTS events (
+        id TEXT PRIMARY KEY,
+        province_now TEXT,
+        date TEXT,
+        created INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS events_date ON events(date);
+    CREATE INDEX IF NOT EXISTS events_province_now ON events(province_now);
+    CREATE TABLE IF NOT EXISTS event_reports (
+        article_id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS event_reports_event ON event_reports(event_id);
+    CREATE TABLE IF NOT EXISTS event_aliases (
+        alias TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS trainers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        trainings INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -172,6 +172,8 @@ _JSON_COLUMNS = {
     "run_sources": ("errors", "quality"),
     "corrections": ("extracted",),
     "article_evidence": ("data",),
+    "events": ("data",),
+    "trainers": ("data",),
 }
 _DOC_KEYS = ("id", "url", "title")
 

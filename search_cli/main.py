@@ -28,6 +28,7 @@ from .commands.corrections import correct, corrections
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
 from .commands.elastic import index, kibana
+from .commands.events import events, trainers
 from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
@@ -178,5 +179,7 @@ for command in (
     corrections,
     feed,
     show,
+    events,
+    trainers,
 ):
     cli.add_command(command)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -275,14 +274,25 @@ def test_restore_refuses_while_a_crawl_holds_the_lock(db, tmp_path):
     assert_clean_success(invoke("restore", str(target), "--db", str(db)))  # once it ended
 
 
+def _tables_of_last_migration() -> set[str]:
+    """The tables the newest migration adds (a database one schema older lacks them)."""
+
+    def tables(steps: list) -> set[str]:
+        conn = sqlite3.connect(":memory:")
+        for step in steps:
+            step(conn) if callable(step) else conn.executescript(step)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        conn.close()
+        return names
+
+    return tables(MIGRATIONS) - tables(MIGRATIONS[:-1])
+
+
 def test_restore_of_an_older_schema_migrates_it(db, tmp_path):
     target = tmp_path / "old.db"
     assert_clean_success(invoke("backup", str(target), "--db", str(db)))
     conn = sqlite3.connect(target)
-    last = MIGRATIONS[-1]  # undo the newest migration: drop the tables it creates
-    for table in re.findall(
-        r"CREATE TABLE IF NOT EXISTS (\w+)", last if isinstance(last, str) else ""
-    ):
+    for table in _tables_of_last_migration():
         conn.execute(f"DROP TABLE {table}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()

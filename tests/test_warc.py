@@ -353,7 +353,6 @@ def test_export_warc_refuses_an_existing_file_without_force(warc_db, tmp_path):
         ("{tmp}", [], "is a folder"),
         ("{tmp}/missing/p.warc.gz", [], "does not exist"),
         ("{db}", ["--force"], "is the database itself"),
-        ("{tmp}/p.warc.gz", ["--corrections"], "choose one"),
         ("", [], "is empty"),
     ],
 )
@@ -363,6 +362,14 @@ def test_export_warc_errors_are_one_line(warc_db, tmp_path, target, extra, messa
     result = invoke("export", "--db", str(warc_db), "--warc", target, *extra)
     assert message in assert_one_line_error(result, 1)
     assert snapshot(tmp_path) == before
+
+
+def test_export_warc_with_another_export_is_a_usage_error(warc_db, tmp_path):
+    for other in (["--corrections"], ["--events"], ["--evidence"]):
+        result = invoke("export", "--db", str(warc_db), "--warc", str(tmp_path / "p.warc"), *other)
+        assert "choose one" in result.output or "does not go with" in result.output
+        assert result.exit_code == 2
+    assert not (tmp_path / "p.warc").exists()
 
 
 def test_export_force_without_warc_and_a_missing_store_are_errors(tmp_path):

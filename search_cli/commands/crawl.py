@@ -208,6 +208,7 @@ def reprocess(db: str | None) -> None:
     click.echo(
         f"{rep.seen} article(s): {rep.updated} updated, {rep.unchanged} unchanged, {rep.failed} failed."
     )
+    click.echo(f"{rep.events} training event(s) (`pressnews events`).")
     if rep.damaged:
         shown = ", ".join(rep.damaged[:10]) + (
             f" (+{len(rep.damaged) - 10} more)" if len(rep.damaged) > 10 else ""

@@ -142,6 +142,10 @@ def _searches(path: str) -> None:
         )
     click.echo("\n" + click.style("$ pressnews search --facets --all", bold=True))
     run_child([sys.executable, "-m", "search_cli", "search", "--db", path, "--facets", "--all"])
+    click.echo(
+        "\n" + click.style("$ pressnews events", bold=True) + "   # trainings, reports grouped"
+    )
+    run_child([sys.executable, "-m", "search_cli", "events", "--db", path])
 
 
 def _next_steps(target: DemoDatabase) -> None:
@@ -157,6 +161,8 @@ def _next_steps(target: DemoDatabase) -> None:
     for args in (
         "search 'thông tin đối ngoại'",
         "search --speaker 'nguyen van hieu'",
+        "events --province 'Kon Tum'",
+        "trainers",
         "runs",
         "sources",
     ):

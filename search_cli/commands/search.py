@@ -12,7 +12,9 @@ import click
 
 from indexer.corrections import export_rows
 from indexer.errors import PressnewsError
+from indexer.events import iter_events, iter_trainers
 from indexer.query import Query, SearchBackend, parse_date_bound
+from indexer.spreadsheet import write_workbook
 from indexer.store import Store
 
 from .. import output
@@ -49,6 +51,14 @@ from ..common import (
     is_flag=True,
     help="Add to each article an `evidence` key: where each value came from (see show --why).",
 )
+@click.option("--events", "events", is_flag=True, help="Write the training events instead.")
+@click.option("--trainers", "trainers", is_flag=True, help="Write the trainer registry instead.")
+@click.option(
+    "--xlsx",
+    "xlsx",
+    metavar="FILE",
+    help="Write events, trainers and articles to an Excel workbook (a sheet each).",
+)
 def export(
     db: str | None,
     fmt: str,
@@ -57,24 +67,46 @@ def export(
     warc_file: str | None,
     force: bool,
     evidence: bool,
+    events: bool,
+    trainers: bool,
+    xlsx: str | None,
 ) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
-    corrected value).
+    corrected value; with --events or --trainers, the training events or the trainers; with
+    --xlsx FILE, a workbook of all three).
 
     With --warc FILE, write instead a WARC 1.1 file of the stored raw pages: a warcinfo record
     saying it was rebuilt from the store, then a response record (stored status, headers, body;
     WARC-Date the fetch time) and a metadata record naming the article, for each page."""
+    modes = {"--corrections": corrections, "--events": events, "--trainers": trainers,
+             "--xlsx": xlsx, "--warc": warc_file}  # fmt: skip
+    chosen = [name for name, on in modes.items() if on]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)}: choose one")
+    if evidence and chosen:
+        raise click.UsageError(f"--evidence adds to articles; it does not go with {chosen[0]}")
+    if force and not warc_file:
+        raise PressnewsError("--force goes with --warc FILE")
+    if source and (events or trainers or xlsx):
+        raise PressnewsError("--source selects articles: it does not apply to this export")
     if warc_file is not None:
-        if evidence:
-            raise click.UsageError("--evidence adds to articles; it does not go with --warc")
         _export_warc(db, warc_file, source, corrections, force)
         return
-    if force:
-        raise PressnewsError("--force goes with --warc FILE")
     with open_store(db, readonly=True) as store:
-        if corrections and evidence:
-            raise click.UsageError("--evidence adds to articles; it does not go with --corrections")
+        if xlsx:
+            counts = write_workbook(store, xlsx)
+            click.echo(
+                f"{xlsx}: {counts['events']} event(s), {counts['trainers']} trainer(s), "
+                f"{counts['articles']} article(s).",
+                err=True,
+            )
+            return
+        if events or trainers:
+            records = iter_events(store) if events else iter_trainers(store)
+            for record in records:
+                click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            return
         rows = (
             export_rows(store, source)
             if corrections

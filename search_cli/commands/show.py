@@ -10,11 +10,14 @@ from typing import Any
 import click
 
 from indexer.errors import PressnewsError
+from indexer.events import get_event, get_trainer
 from indexer.explain import explain, explanation_json
+from indexer.store import Store
 
 from .. import output
 from ..common import db_option, open_store
 from ..why import why_lines
+from .events import event_lines, trainer_lines
 
 
 def article_lines(doc: dict[str, Any]) -> list[str]:
@@ -61,15 +64,19 @@ def article_lines(doc: dict[str, Any]) -> list[str]:
 @click.option(
     "--why",
     is_flag=True,
-    help="Explain every field: the excerpt it was read from, the rule, corrections.",
+    help="Explain every field of an article: the excerpt it was read from, the rule, corrections.",
 )
 def show(record_id: str, db: str | None, as_json: bool, why: bool) -> None:
-    """Print one stored record in full: an article, by its id or URL."""
+    """Print one stored record in full: an article (by its id or URL), a training event (an id
+    merged into another answers with the survivor) or a trainer."""
     with open_store(db, readonly=True) as store:
         doc = store.find(record_id.strip())
+        if doc is None and _show_event_or_trainer(store, record_id.strip(), as_json):
+            return
         if doc is None:
             raise PressnewsError(
-                f"no article with id or URL {record_id!r}; `pressnews search` prints ids"
+                f"no article, event or trainer with id or URL {record_id!r}; "
+                "`pressnews search`, `events` and `trainers` print ids"
             )
         if why:
             explanation = explain(store, doc)
@@ -82,3 +89,16 @@ def show(record_id: str, db: str | None, as_json: bool, why: bool) -> None:
             output.emit_json(doc)
             return
         click.echo("\n".join(article_lines(doc)))
+
+
+def _show_event_or_trainer(store: Store, key: str, as_json: bool) -> bool:
+    """Print the event (following an alias) or trainer with id `key`; False when none."""
+    ev = get_event(store, key)
+    if ev is not None:
+        output.emit_json(ev.to_dict()) if as_json else click.echo("\n".join(event_lines(ev, key)))
+        return True
+    tr = get_trainer(store, key)
+    if tr is not None:
+        output.emit_json(tr.to_dict()) if as_json else click.echo("\n".join(trainer_lines(tr)))
+        return True
+    return False

@@ -1,0 +1,53 @@
+"""Recompute the training events and the trainer registry from the stored articles.
+
+Called at the end of every crawl (`StorePipeline.spider_closed`) and by `pressnews reprocess`.
+Incremental: only the provinces (2025 units) where an article changed since the last run are
+regrouped, since reports of one training never span two provinces; ids stay stable
+(`indexer.events.assign_ids`). `full=True` regroups everything (reprocess: the rules may have
+changed). The registry is rebuilt from all events (it is small).
+"""
+
+from __future__ import annotations
+
+from crawler.events.build import ReportInput, build_event, build_trainers, report_record
+from crawler.events.grouping import group
+from indexer.event_model import Event
+from indexer.events import (
+    RecomputeReport,
+    changed_articles,
+    current_seq,
+    event_provinces_of,
+    events_seq,
+    iter_events,
+    relevant_articles,
+    replace_events,
+    replace_trainers,
+    update_events,
+)
+from indexer.store import Store
+
+
+def recompute_events(store: Store, *, full: bool = False) -> RecomputeReport:
+    """Bring the events and the trainer registry up to date with the articles."""
+    last = events_seq(store)
+    seq = current_seq(store)
+    scope: set[str | None] | None
+    if full or last is None:
+        scope = None
+    else:
+        changed = changed_articles(store, last)
+        if not changed:
+            return RecomputeReport()
+        scope = {p for _, p in changed} | event_provinces_of(store, [i for i, _ in changed])
+    inputs = [report_record(doc, n) for n, doc in enumerate(relevant_articles(store, scope))]
+    by_id: dict[str, ReportInput] = {i.doc["id"]: i for i in inputs}
+    groups = group([i.record for i in inputs])
+
+    def build(event_id: str, ids: list[str]) -> Event:
+        return build_event(event_id, [by_id[i] for i in ids])
+
+    report = replace_events(store, scope, groups, build, seq)
+    trainers, events = build_trainers(list(iter_events(store)))
+    update_events(store, events)
+    replace_trainers(store, trainers)
+    return report
