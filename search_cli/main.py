@@ -25,6 +25,7 @@ import click
 from indexer.errors import PressnewsError
 
 from .commands.corrections import correct, corrections
+from .commands.coverage import coverage
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
 from .commands.elastic import index, kibana
@@ -178,5 +179,6 @@ for command in (
     corrections,
     feed,
     show,
+    coverage,
 ):
     cli.add_command(command)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,7 +15,7 @@ from conftest import make_article
 
 from crawler.crawl_runner import crawl_lock
 from indexer.maintenance import before_restore_path, check_store, lock_path
-from indexer.schema import SCHEMA_VERSION
+from indexer.schema import MIGRATIONS, SCHEMA_VERSION
 from indexer.store import RawPage, Store
 
 HTML = "<html><head><title>{t}</title></head><body><article><p>{b}</p></article></body></html>"
@@ -274,11 +275,18 @@ def test_restore_refuses_while_a_crawl_holds_the_lock(db, tmp_path):
     assert_clean_success(invoke("restore", str(target), "--db", str(db)))  # once it ended
 
 
+def _tables_of_last_migration() -> list[str]:
+    last = MIGRATIONS[-1]
+    assert isinstance(last, str), "the last migration is expected to be SQL"
+    return re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", last)
+
+
 def test_restore_of_an_older_schema_migrates_it(db, tmp_path):
     target = tmp_path / "old.db"
     assert_clean_success(invoke("backup", str(target), "--db", str(db)))
     conn = sqlite3.connect(target)
-    conn.execute("DROP TABLE corrections")
+    for table in _tables_of_last_migration():  # the database as the migration before left it
+        conn.execute(f"DROP TABLE {table}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Bumped when the mapping or analysis changes in a way that needs `pressnews index --rebuild`.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3  # 3: `removed`
 
 DEFAULT_PREFIX = "pressnews"
 
@@ -183,6 +183,7 @@ def mappings() -> dict[str, Any]:
             "images": {"type": "object", "enabled": False},
             "attachments": {"type": "object", "enabled": False},
             "duplicate_of": {"type": "keyword"},
+            "removed": _date(lenient=True),  # the page answered 404/410 or left its site
         },
     }
 
