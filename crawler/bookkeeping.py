@@ -108,6 +108,7 @@ _STOPPED = (
     ("cap_reached", "max_pages reached"),
     ("listing_failed", "listing pages failed"),
     ("listing_pages_with_nothing_new", "incremental: pager left at a page with nothing new"),
+    ("listing_not_modified", "incremental: listing pages not modified, not read again"),
     ("nav_depth_capped", "navigation depth limit"),
 )
 

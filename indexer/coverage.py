@@ -12,8 +12,8 @@ dates, into:
 - `empty_result_note(store, province, date_from, date_to)`: the one line a search that found
   nothing prints ("no article found in covered sources" / "... not covered by any source").
 
-A source covers its own province (its sources-file `province` hint; a 2025 unit also covers the
-units merged into it). National sources (no province) cover no province. For one source and one
+A source covers its own province (its sources-file `province` hint; a new 2025 name such as
+"Huế" covers the units merged into it). National sources (no province) cover no province. For one source and one
 year, counting back from the newest article seen (listings run newest first):
 
 - walked to its end: every year from its oldest article's year on is covered; earlier years
@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from vnlang.gazetteer import all_provinces, lookup, search_units
+from vnlang.gazetteer import all_provinces, lookup, predecessors, search_units
 
 from .query import QueryError
 from .store import Store
@@ -84,8 +84,12 @@ class SourceCoverage:
         return "partial" if year == first else "gap"
 
     def units(self) -> set[str]:
-        """The provinces this source covers."""
-        return search_units(self.province) if self.province else set()
+        """The provinces this source covers: the unit it names (a 2025 unit that kept an old
+        name covers that old unit only; a new 2025 name covers the units merged into it)."""
+        p = lookup(self.province) if self.province else None
+        if p is None:
+            return set()
+        return {p.name} if p.gso_code else set(predecessors(p.name)) or {p.name}
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -213,6 +213,8 @@ class PortalSpider(scrapy.Spider):
             stats.inc_value(f"pressnews/{src.key}/not_modified")
             if response.meta.get("known_article"):
                 yield Revisit(src.key, clean_url(response.url), NOT_MODIFIED, _now())
+            else:  # a listing not read again: the links behind it were not walked this run
+                stats.inc_value(f"pressnews/{src.key}/listing_not_modified")
             return
         if response.status in GONE:
             stats.inc_value(f"pressnews/{src.key}/gone")
