@@ -200,9 +200,11 @@ def coverage(
         for unit in s.units():
             by_unit.setdefault(unit, []).append(s)
     counts: dict[tuple[str, int], int] = {}
+    only = f"AND province IN ({','.join('?' * len(wanted))}) " if province is not None else ""
     for prov, year, n in store.conn.execute(
         "SELECT province, substr(date, 1, 4), count(*) FROM articles "
-        "WHERE province IS NOT NULL AND date IS NOT NULL GROUP BY 1, 2"
+        f"WHERE province IS NOT NULL AND date IS NOT NULL {only}GROUP BY 1, 2",
+        wanted if province is not None else [],
     ):
         if year.isdigit():
             counts[(prov, int(year))] = n
