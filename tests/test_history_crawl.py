@@ -68,6 +68,9 @@ def history_crawls(tmp_path_factory):
         _ok(*crawl)
         steps["third"] = _export(db)
         steps["runs"] = json.loads(_ok("runs", "--json", "--db", str(db)))
+    _ok("reprocess", "--db", str(db))  # re-extracting the stored pages is no page change
+    steps["after_reprocess"] = json.loads(_ok("show", url, "--history", "--json", "--db", str(db)))
+    steps["export_after_reprocess"] = _export(db)
     return steps
 
 
@@ -192,3 +195,14 @@ def test_a_page_no_longer_listed_is_marked_only_after_a_full_walk(tmp_path):
     assert [u for u, a in exported.items() if a["removed"]] == [url]
     history = json.loads(_ok("show", url, "--history", "--json", "--db", str(db)))
     assert history["removal"]["reason"] == "no longer listed"
+
+
+def test_reprocess_keeps_versions_and_removals_as_they_are(history_crawls):
+    after = history_crawls["after_reprocess"]
+    assert len(after["versions"]) == 2 and after["removal"]["reason"] == "http 404"
+    exported = history_crawls["export_after_reprocess"]
+    assert (
+        exported[history_crawls["url"]]["removed"]
+        == history_crawls["third"][history_crawls["url"]]["removed"]
+    )
+    assert sum(1 for a in exported.values() if a["removed"]) == 1
