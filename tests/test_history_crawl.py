@@ -206,3 +206,21 @@ def test_reprocess_keeps_versions_and_removals_as_they_are(history_crawls):
         == history_crawls["third"][history_crawls["url"]]["removed"]
     )
     assert sum(1 for a in exported.values() if a["removed"]) == 1
+
+
+def test_a_page_that_turns_410_is_kept_and_marked(tmp_path):
+    path = "/2023/10/05/hop-bao-thuong-ky-quy-iii-nam-2023/"
+    db = tmp_path / "g.db"
+    with FaultSiteServer(SITES_DIR, ["wordpress"]) as server:
+        sources = write_sources(server, tmp_path / "sources.toml", ["wordpress"])
+        crawl = ("crawl", "--db", str(db), "--sources", str(sources), "-q", *FAST)
+        _ok(*crawl)
+        (site,) = server._sites  # the page is withdrawn: from now on it answers 410 Gone
+        site.routes[path] = {"body": "<html><body>Gone</body></html>", "status": 410}
+        _ok(*crawl)
+        url = server.base_urls["wordpress"] + path
+    exported = _export(db)
+    assert exported[url]["removed"]
+    assert [u for u, a in exported.items() if a["removed"]] == [url]
+    history = json.loads(_ok("show", url, "--history", "--json", "--db", str(db)))
+    assert history["removal"]["reason"] == "http 410" and len(history["versions"]) == 1
