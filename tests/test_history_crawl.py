@@ -208,7 +208,8 @@ def test_reprocess_keeps_versions_and_removals_as_they_are(history_crawls):
     assert sum(1 for a in exported.values() if a["removed"]) == 1
 
 
-def test_a_page_that_turns_410_is_kept_and_marked(tmp_path):
+@pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
+def test_a_page_that_turns_410_is_kept_and_marked(tmp_path, full):
     path = "/2023/10/05/hop-bao-thuong-ky-quy-iii-nam-2023/"
     db = tmp_path / "g.db"
     with FaultSiteServer(SITES_DIR, ["wordpress"]) as server:
@@ -217,7 +218,7 @@ def test_a_page_that_turns_410_is_kept_and_marked(tmp_path):
         _ok(*crawl)
         (site,) = server._sites  # the page is withdrawn: from now on it answers 410 Gone
         site.routes[path] = {"body": "<html><body>Gone</body></html>", "status": 410}
-        _ok(*crawl)
+        _ok(*crawl, *(["--full"] if full else []))
         url = server.base_urls["wordpress"] + path
     exported = _export(db)
     assert exported[url]["removed"]

@@ -105,7 +105,9 @@ class PortalSpider(scrapy.Spider):
     def _configure(self, settings: Any) -> None:
         self.sources = select_sources(self.sources_file, self.only)
         db = settings.get("PRESSNEWS_DB")
-        self.state = CrawlState.load(db, list(self.sources)) if db and not self.full else None
+        # (--full asks for everything unconditionally, but still knows the stored articles:
+        # one that now answers 404/410 is recorded as removed)
+        self.state = CrawlState.load(db, list(self.sources)) if db else None
         parser = settings.get("ROBOTSTXT_PARSER")
         self.robots_from_middleware = bool(
             settings.getbool("ROBOTSTXT_OBEY")
@@ -172,8 +174,13 @@ class PortalSpider(scrapy.Spider):
         known = self.state.get(url) if self.state else None
         # A page that was not an article is asked for conditionally too, after a run that
         # completed (its links were then all followed) and never as a start page.
-        remembered = known is not None and (
-            known.kind == "article" or (known.kind == "page" and not start and self.state.complete)
+        remembered = (
+            not self.full
+            and known is not None
+            and (
+                known.kind == "article"
+                or (known.kind == "page" and not start and self.state.complete)
+            )
         )
         if remembered:
             assert known is not None
@@ -190,9 +197,9 @@ class PortalSpider(scrapy.Spider):
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
             meta["handle_httpstatus_list"] = [NOT_MODIFIED]
-            if known.kind == "article":  # a stored article's page may since have been removed
-                meta["handle_httpstatus_list"] = [NOT_MODIFIED, *GONE]
-                meta["known_article"] = True
+        if known is not None and known.kind == "article":  # its page may since have been removed
+            meta["handle_httpstatus_list"] = [*meta.get("handle_httpstatus_list", []), *GONE]
+            meta["known_article"] = True
         self.page_count[src.key] += 1
         return Request(
             url,
@@ -380,7 +387,7 @@ class PortalSpider(scrapy.Spider):
     def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
         """Incremental runs after a completed one: a listing page whose every link is a stored
         article or a page already requested in this run has nothing new behind its pager."""
-        if self.state is None or not self.state.complete:
+        if self.state is None or not self.state.complete or self.full:
             return False
         for link in links:
             if link.pagination or not same_site(link.url, netloc):
