@@ -80,9 +80,8 @@ class Article:
     fetched_at: str = ""
     first_seen: str = ""  # when the store first saw it (set by the store)
     duplicate_of: str | None = None  # id of the first-seen copy of the same report
-    removed: str | None = (
-        None  # date the page answered 404/410 or left its site (the store sets it)
-    )
+    # the date its page answered 404/410 or left its site, else None (the store sets it)
+    removed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
