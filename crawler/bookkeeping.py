@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler.items import PageItem, SeenPage
-from crawler.urls import clean_url
+from crawler.items import PageItem, Revisit, SeenPage
+from crawler.urls import canonical_article_url, clean_url
+from indexer import history
 from indexer.store import Store, now_iso
 
 # The stat the crawl runner sets to the name of the signal that stopped a crawl.
@@ -80,6 +81,111 @@ def record_seen_page(store: Store, page: SeenPage) -> None:
         "fetched_at = excluded.fetched_at WHERE crawl_state.kind = 'page'",
         (page.url, page.source, page.status, page.etag, page.last_modified, page.fetched_at),
     )
+
+
+def record_revisit(store: Store, item: Revisit) -> str | None:
+    """A stored article's page answered 304 (still there) or 404/410 (removed: recorded, the
+    article kept). Returns the article's date when it is still there (a date seen this run)."""
+    row = store.conn.execute(
+        "SELECT c.article_id, a.date FROM crawl_state c JOIN articles a ON a.id = c.article_id "
+        "WHERE c.url = ? AND c.kind = 'article'",
+        (item.url,),
+    ).fetchone()
+    if row is None:
+        return None
+    if item.status in (404, 410):
+        history.mark_removed(store, row[0], f"http {item.status}", item.fetched_at)
+        store.conn.execute(
+            "UPDATE crawl_state SET status = ?, fetched_at = ? WHERE url = ?",
+            (item.status, item.fetched_at, item.url),
+        )
+        return None
+    return row[1]
+
+
+# Why a run did not walk a source's archive to its end, in the order they are told.
+_STOPPED = (
+    ("cap_reached", "max_pages reached"),
+    ("listing_failed", "listing pages failed"),
+    ("listing_pages_with_nothing_new", "incremental: pager left at a page with nothing new"),
+    ("listing_not_modified", "incremental: listing pages not modified, not read again"),
+    ("nav_depth_capped", "navigation depth limit"),
+)
+
+
+def record_coverage(
+    store: Store,
+    run_id: int | None,
+    stats: dict[str, Any],
+    provinces: dict[str, str | None],
+    reason: str,
+) -> dict[str, bool]:
+    """Write what the run reached per source (`source_coverage`): pages fetched and failed, the
+    deepest listing page, the oldest and newest article dates seen, whether the archive was
+    walked to its end and, if not, why. `provinces` maps each crawled source to its province
+    hint. Returns, per source, whether its archive was walked to its end."""
+    out: dict[str, bool] = {}
+    if run_id is None:
+        return out
+    with store.transaction():
+        for src, province in provinces.items():
+            s = source_stats(stats, src)
+            pages = int(s.get("pages", 0))
+            failed = sum(int(v) for v in s["errors"].values())
+            if reason != "finished":
+                stopped = "interrupted"
+            elif pages == 0:
+                stopped = "nothing fetched"
+            else:
+                stopped = next((text for key, text in _STOPPED if s.get(key)), "")
+            out[src] = not stopped
+            store.conn.execute(
+                "INSERT OR REPLACE INTO source_coverage(run_id, source, province, pages, failed, "
+                "listing_depth, walked_to_end, stopped, oldest, newest) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    src,
+                    province,
+                    pages,
+                    failed,
+                    int(s.get("listing_depth", 0)),
+                    int(not stopped),
+                    stopped,
+                    s.get("oldest"),
+                    s.get("newest"),
+                ),
+            )
+    return out
+
+
+# A walk that finds more than this share of a source's stored articles gone from its listings
+# (and more than a handful) is taken for a broken discovery, not for removals.
+UNLISTED_MAX_SHARE = 0.5
+
+
+def record_unlisted(store: Store, source: str, seen: set[str]) -> int:
+    """After a run that walked `source`'s archive to its end: mark removed ("no longer listed")
+    each stored article of the source none of whose URLs was seen (`seen`: canonical keys, as
+    `canonical_article_url` gives them). Returns how many were marked; none (and -N) when N
+    is too many to be believed (a redesign that broke discovery looks the same)."""
+    by_article: dict[str, list[str]] = {}
+    rows = store.conn.execute(
+        "SELECT c.article_id, c.url FROM crawl_state c WHERE c.source = ? AND c.kind = 'article' "
+        "AND c.article_id NOT IN (SELECT article_id FROM removals WHERE restored IS NULL)",
+        (source,),
+    )
+    for aid, url in rows:
+        by_article.setdefault(aid, []).append(url)
+    missing = [
+        aid
+        for aid, urls in by_article.items()
+        if not any(canonical_article_url(u) in seen for u in urls)
+    ]
+    if len(missing) > 3 and len(missing) > UNLISTED_MAX_SHARE * len(by_article):
+        return -len(missing)
+    when = now_iso()
+    return sum(history.mark_removed(store, aid, "no longer listed", when) for aid in missing)
 
 
 def source_stats(stats: dict[str, Any], source: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The Scrapy items the spider yields: a fetched page judged to be an article (`PageItem`), and a
-page judged not to be one (`SeenPage`), remembered with its validators."""
+"""The Scrapy items the spider yields: a fetched page judged to be an article (`PageItem`), a
+page judged not to be one (`SeenPage`), remembered with its validators, and a stored article's
+page asked for again that answered 304, 404 or 410 (`Revisit`)."""
 
 from __future__ import annotations
 
@@ -38,4 +39,15 @@ class SeenPage:
     status: int
     etag: str | None
     last_modified: str | None
+    fetched_at: str
+
+
+@dataclass
+class Revisit:
+    """A stored article's URL asked for again that answered without a page: 304 (not modified:
+    the article is still there, its date counts as seen) or 404/410 (the page was removed)."""
+
+    source: str
+    url: str
+    status: int
     fetched_at: str

@@ -24,9 +24,17 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
-from crawler.bookkeeping import finish_run, record_crawl_state, record_seen_page, start_run
+from crawler.bookkeeping import (
+    finish_run,
+    record_coverage,
+    record_crawl_state,
+    record_revisit,
+    record_seen_page,
+    record_unlisted,
+    start_run,
+)
 from crawler.events.recompute import recompute_events
-from crawler.items import PageItem, SeenPage
+from crawler.items import PageItem, Revisit, SeenPage
 from indexer.store import RawPage, Store
 
 
@@ -168,8 +176,23 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.store is None:
             return
-        sources = list(getattr(spider, "sources", {}) or {})
-        finish_run(self.store, self.run_id, self.stats.get_stats(), sources, reason)
+        known = getattr(spider, "sources", {}) or {}
+        sources = list(known)
+        stats = self.stats.get_stats()
+        finish_run(self.store, self.run_id, stats, sources, reason)
+        provinces = {key: getattr(src, "province", None) for key, src in known.items()}
+        walked = record_coverage(self.store, self.run_id, stats, provinces, reason)
+        requested = getattr(spider, "requested", {})
+        for key, complete in walked.items():
+            if complete and key in requested:
+                n = record_unlisted(self.store, key, requested[key])
+                if n < 0:
+                    spider.logger.warning(
+                        "%s: %d stored articles no longer listed: taken for a discovery "
+                        "problem, none marked removed",
+                        key,
+                        -n,
+                    )
         try:
             recompute_events(self.store)  # the training events of what changed
         finally:
@@ -180,6 +203,9 @@ class StorePipeline:
         assert self.store is not None
         if isinstance(item, SeenPage):
             record_seen_page(self.store, item)
+            return item
+        if isinstance(item, Revisit):
+            self._date_seen(item.source, record_revisit(self.store, item))
             return item
         assert item.article is not None
         raw = RawPage(
@@ -194,4 +220,11 @@ class StorePipeline:
             outcome = self.store.upsert(item.article, raw, item.index_fields)
             record_crawl_state(self.store, item)
         self.stats.inc_value(f"pressnews/{item.source}/articles_{outcome}")
+        self._date_seen(item.source, item.article.date)
         return item
+
+    def _date_seen(self, source: str, date: str | None) -> None:
+        """Coverage: the oldest and newest article dates this run saw, per source."""
+        if date:
+            self.stats.min_value(f"pressnews/{source}/oldest", date[:10])
+            self.stats.max_value(f"pressnews/{source}/newest", date[:10])

@@ -27,6 +27,7 @@ def decrees_key(decrees: list[str]) -> str:
 
 
 RELEVANT_TAG = "zrel"
+REMOVED_TAG = "zgone"  # the page answered 404/410 or left its site: hidden unless asked for
 
 
 def province_tag(name: str) -> str:
@@ -59,6 +60,8 @@ def fts_tags(a: Article) -> str:
     if known is not None:  # the 2025 unit, even for an article stored without province_now
         units.add(known.merged_into)
     tags += sorted(province_tag(p) for p in units if p)
+    if a.removed:
+        tags.append(REMOVED_TAG)
     return " ".join(tags)
 
 

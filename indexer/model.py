@@ -117,6 +117,8 @@ class Article:
     fetched_at: str = ""
     first_seen: str = ""  # when the store first saw it (set by the store)
     duplicate_of: str | None = None  # id of the first-seen copy of the same report
+    # the date its page answered 404/410 or left its site, else None (the store sets it)
+    removed: str | None = None
     # Where each value came from (extraction and enrichment fill it; None: not known, and a
     # store write keeps the evidence it has). Not part of the exported article.
     evidence: list[Evidence] | None = field(default=None, compare=False, repr=False)

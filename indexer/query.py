@@ -83,6 +83,7 @@ class Query:
     sort: SortOrder = "relevance"
     limit: int = 20
     include_all: bool = False  # False: only articles judged relevant
+    include_removed: bool = False  # False: articles whose page was removed are left out
 
     @property
     def terms(self) -> list[Term]:

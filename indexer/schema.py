@@ -201,6 +201,49 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         data TEXT NOT NULL
     );
     """,
+    # page history and coverage (indexer/history.py, indexer/coverage.py).
+    # article_versions: an earlier version of a page that changed (its raw page, zlib as in
+    # raw_pages, and the article extracted from it, JSON), with when it was fetched and when a
+    # changed page replaced it. removals: an article whose page answered 404/410 or left its
+    # site (reason), on `removed` (a date); `restored` when the page answered again.
+    # source_coverage: what one run reached per source: pages fetched and failed, listing
+    # depth (deepest pager page), whether the archive was walked to its end (else `stopped`
+    # says why), the oldest and newest article dates seen, the source's province hint.
+    """
+    CREATE TABLE IF NOT EXISTS article_versions (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        fetched_at TEXT NOT NULL,
+        superseded TEXT NOT NULL,
+        extractor_version TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS article_versions_article ON article_versions(article_id);
+    CREATE TABLE IF NOT EXISTS removals (
+        article_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        removed TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        restored TEXT
+    );
+    CREATE TABLE IF NOT EXISTS source_coverage (
+        run_id INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        province TEXT,
+        pages INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        listing_depth INTEGER NOT NULL DEFAULT 0,
+        walked_to_end INTEGER NOT NULL DEFAULT 0,
+        stopped TEXT NOT NULL DEFAULT '',
+        oldest TEXT,
+        newest TEXT,
+        PRIMARY KEY (run_id, source)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,7 +19,8 @@ from typing import Any
 from vnlang.gazetteer import search_units
 from vnlang.legaldocs import match_key
 
-from .fts import RELEVANT_TAG, bigrams, province_tag, year_tag
+from .fts import RELEVANT_TAG, REMOVED_TAG, bigrams, province_tag, year_tag
+from .history import NOT_REMOVED_SQL
 from .query import Facets, Hit, Query, QueryError, SearchResult, Term, all_words
 from .snippets import lead_snippet, make_snippet
 from .store import Store
@@ -150,7 +151,8 @@ class SqliteSearch:
         shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
 
         def with_tags(e: str, t: list[str]) -> str:
-            return f"({e}) AND tags : ({' AND '.join(t)})" if t else e
+            e = f"({e}) AND tags : ({' AND '.join(t)})" if t else e
+            return e if q.include_removed else f"({e}) NOT tags : {REMOVED_TAG}"
 
         pairs = self._copy_pairs()
         words = all_words(terms)
@@ -278,7 +280,8 @@ class SqliteSearch:
         """Filters without text, newest first. Tag filters (relevance, province) go through the
         FTS index; the rest are SQL conditions. Copies of a report are not listed."""
         shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
-        cond = " AND ".join([*where, "a.duplicate_of IS NULL"])
+        live = [] if q.include_removed else [NOT_REMOVED_SQL]
+        cond = " AND ".join([*where, *live, "a.duplicate_of IS NULL"])
         if shown_tags:
             source = (
                 "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
@@ -312,6 +315,8 @@ class SqliteSearch:
         terms = q.terms
         where, args = self._filters(q, relevant_only=not q.include_all)
         where.append("a.duplicate_of IS NULL")
+        if not q.include_removed:
+            where.append(NOT_REMOVED_SQL)
         if terms:
             where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(match_expression(terms))

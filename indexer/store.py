@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from vnlang import fingerprint as dedup
 
-from . import corrections
+from . import corrections, history
 from .errors import PressnewsError
 from .fts import IndexFields, index_fields
 from .model import Article, Evidence
@@ -174,6 +174,7 @@ _JSON_COLUMNS = {
     "article_evidence": ("data",),
     "events": ("data",),
     "trainers": ("data",),
+    "article_versions": ("data",),
 }
 _DOC_KEYS = ("id", "url", "title")
 
@@ -261,6 +262,8 @@ def _remove_side_files(path: Path, existing: set[str]) -> None:
 
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
+    if stable.get("removed") is None:  # (hashes of stores older than page history unchanged)
+        stable.pop("removed", None)
     return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -406,7 +409,9 @@ class Store:
         so a re-crawl or a reprocess never undoes them. `fields` is `index_fields(article)` when
         the caller computed it already (derived again when a correction changed the article)."""
         with self.transaction():
-            if corrections.apply_stored(self.conn, article):
+            corrected = corrections.apply_stored(self.conn, article)
+            removed = history.apply_removal(self.conn, article, raw.fetched_at if raw else None)
+            if corrected or removed:
                 fields = None
             return self._upsert(article, raw, fields or index_fields(article))
 
@@ -426,10 +431,12 @@ class Store:
         data.pop("duplicate_of", None)
         data["duplicate_of"] = a.duplicate_of
         chash = _content_hash(data)
-        if raw is not None:
-            self._save_raw(a.id, raw)
         new_evidence = a.evidence is not None and self._save_evidence(a.id, a.evidence)
         now = now_iso()
+        if raw is not None:
+            if row is not None and row["content_hash"] != chash:  # keep the page it replaces
+                history.keep_version(self.conn, a.id, raw.body, a.fetched_at or now)
+            self._save_raw(a.id, raw)
         if row is not None and row["content_hash"] == chash:
             self.conn.execute(
                 "UPDATE articles SET fetched_at = ? WHERE rowid = ?", (a.fetched_at, row["rowid"])

@@ -25,6 +25,7 @@ import click
 from indexer.errors import PressnewsError
 
 from .commands.corrections import correct, corrections
+from .commands.coverage import coverage
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
 from .commands.elastic import index, kibana
@@ -181,5 +182,6 @@ for command in (
     show,
     events,
     trainers,
+    coverage,
 ):
     cli.add_command(command)

@@ -153,7 +153,8 @@ def print_search(
             a.get("province") or "no province",
             a.get("source") or "",
         ]
-        click.echo("    " + " · ".join(m for m in meta if m))
+        removed = f" [removed {a['removed']}]" if a.get("removed") else ""
+        click.echo("    " + " · ".join(m for m in meta if m) + removed)
         click.echo(f"    {a['url']}")
         speakers = _speakers_first(list(a.get("speakers") or []), speaker)
         if speakers:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from indexer import history
 from indexer.model import Article, Speaker
 from indexer.query import Query, QueryError, SearchResult
 from indexer.store import Store
@@ -117,6 +118,15 @@ ARTICLES = [
     ),
 ]  # fmt: skip
 
+# A report whose page has since answered 404: kept, hidden unless `include_removed`.
+REMOVED = art(
+    "caobang-1", "Cao Bằng tập huấn kỹ năng phát ngôn cho cán bộ",
+    "Sở Thông tin và Truyền thông Cao Bằng mở lớp tập huấn kỹ năng phát ngôn và cung cấp thông "
+    "tin cho báo chí; ông Hoàng Văn Thắng trình bày quy trình phát ngôn của cơ quan hành chính.",
+    date="2022-01-10", province="Cao Bằng", province_now="Cao Bằng",
+    speakers=[Speaker("Hoàng Văn Thắng", "Giám đốc Sở")], topics=["phát ngôn"],
+)  # fmt: skip
+
 RELEVANT_ORIGINALS = {
     "hanam-1", "namdinh-1", "ninhbinh-1", "daklak-1", "hcm-1", "haiphong-1", "quangninh-1",
     "quangngai-1",
@@ -128,6 +138,8 @@ def store(tmp_path_factory) -> Iterator[Store]:
     with Store.open(tmp_path_factory.mktemp("contract") / "contract.db") as s:
         for a in ARTICLES:
             s.upsert(a)
+        s.upsert(REMOVED)
+        assert history.mark_removed(s, REMOVED.id, "http 404", "2026-12-01T00:00:00+00:00")
         dups = {a["id"]: a["duplicate_of"] for a in s.iter_articles() if a.get("duplicate_of")}
         assert dups == {"baohanam-copy": "hanam-1"}, f"the fixture's duplicates are off: {dups}"
         yield s
@@ -143,7 +155,7 @@ def _es_backend(store: Store) -> Iterator[Any]:
     store.reset_sync()
     try:
         rep = sync(store, es, alias=alias)
-        assert rep.failed == [] and rep.accepted == len(ARTICLES)
+        assert rep.failed == [] and rep.accepted == len(ARTICLES) + 1  # + REMOVED
         es.indices.refresh(index=alias)
         yield ElasticSearch(es, alias=alias)  # no store: the index answers everything
     finally:
@@ -418,3 +430,35 @@ def test_facets_follow_the_query(backend):
     assert dict(f.provinces) == {"Nam Định": 1, "Thành phố Hồ Chí Minh": 1, "Quảng Ninh": 1}
     f2 = backend.facets(Query(province="Ninh Bình"), size=1)
     assert f2.total == 3 and len(f2.provinces) == 1
+
+
+# -- removed pages ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"text": "phát ngôn"},
+        {"text": "Cao Bằng", "include_all": True},
+        {"province": "Cao Bằng"},
+        {"speaker": "hoang van thang", "include_all": True},
+        {"date_from": "2022-01-01", "date_to": "2022-01-31", "include_all": True},
+        {"include_all": True, "limit": 100},
+    ],
+)
+def test_removed_pages_are_hidden_unless_asked_for(backend, kw):
+    assert REMOVED.id not in ids(backend.search(Query(**kw)))
+    shown = backend.search(Query(**kw, include_removed=True))
+    assert REMOVED.id in ids(shown)
+    hit = next(h for h in shown.hits if h.article["id"] == REMOVED.id)
+    assert hit.to_json()["removed"] == "2026-12-01"
+    assert all(h.to_json()["removed"] is None for h in shown.hits if h is not hit)
+
+
+def test_removed_pages_count_nowhere_by_default(backend):
+    plain = backend.search(Query(text="tập huấn"))
+    with_removed = backend.search(Query(text="tập huấn", include_removed=True))
+    assert with_removed.total == plain.total + 1
+    assert backend.search(Query(province="Cao Bằng")).more_with_all == 0
+    f = backend.facets(Query(include_all=True))
+    assert "Cao Bằng" not in dict(f.provinces)
+    f = backend.facets(Query(include_all=True, include_removed=True), size=30)
+    assert dict(f.provinces)["Cao Bằng"] == 1

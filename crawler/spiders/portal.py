@@ -28,7 +28,7 @@ from crawler.bookkeeping import CrawlState
 from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
-from crawler.items import PageItem, SeenPage
+from crawler.items import PageItem, Revisit, SeenPage
 from crawler.middlewares import RobotsWithSitemaps
 from crawler.sources import Source, select_sources
 from crawler.urls import (
@@ -48,6 +48,8 @@ MAX_NAV_DEPTH = 3
 MAX_LINKS_PER_PAGE = 400
 # Beyond this many distinct pages claiming one rel=canonical, the canonical is ignored.
 SHARED_CANONICAL = 2
+# What a stored article's page may answer when asked for again: not modified, or removed.
+NOT_MODIFIED, GONE = 304, (404, 410)
 
 
 def _now() -> str:
@@ -103,7 +105,9 @@ class PortalSpider(scrapy.Spider):
     def _configure(self, settings: Any) -> None:
         self.sources = select_sources(self.sources_file, self.only)
         db = settings.get("PRESSNEWS_DB")
-        self.state = CrawlState.load(db, list(self.sources)) if db and not self.full else None
+        # (--full asks for everything unconditionally, but still knows the stored articles:
+        # one that now answers 404/410 is recorded as removed)
+        self.state = CrawlState.load(db, list(self.sources)) if db else None
         parser = settings.get("ROBOTSTXT_PARSER")
         self.robots_from_middleware = bool(
             settings.getbool("ROBOTSTXT_OBEY")
@@ -159,6 +163,9 @@ class PortalSpider(scrapy.Spider):
         url = clean_url(url)
         key = canonical_article_url(url)
         seen = key in self.requested[src.key]
+        if not start and not seen and self.page_count[src.key] >= src.max_pages:
+            # (coverage: the archive was not walked to its end)
+            self.crawler.stats.set_value(f"pressnews/{src.key}/cap_reached", 1)
         if not start and (seen or self.page_count[src.key] >= src.max_pages):
             return None
         self.requested[src.key].add(key)
@@ -167,8 +174,13 @@ class PortalSpider(scrapy.Spider):
         known = self.state.get(url) if self.state else None
         # A page that was not an article is asked for conditionally too, after a run that
         # completed (its links were then all followed) and never as a start page.
-        remembered = known is not None and (
-            known.kind == "article" or (known.kind == "page" and not start and self.state.complete)
+        remembered = (
+            not self.full
+            and known is not None
+            and (
+                known.kind == "article"
+                or (known.kind == "page" and not start and self.state.complete)
+            )
         )
         if remembered:
             assert known is not None
@@ -184,7 +196,10 @@ class PortalSpider(scrapy.Spider):
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
-            meta["handle_httpstatus_list"] = [304]
+            meta["handle_httpstatus_list"] = [NOT_MODIFIED]
+        if known is not None and known.kind == "article":  # its page may since have been removed
+            meta["handle_httpstatus_list"] = [*meta.get("handle_httpstatus_list", []), *GONE]
+            meta["known_article"] = True
         self.page_count[src.key] += 1
         return Request(
             url,
@@ -201,8 +216,16 @@ class PortalSpider(scrapy.Spider):
         src = self.sources[response.meta["source"]]
         stats = self.crawler.stats
         stats.inc_value(f"pressnews/{src.key}/pages")
-        if response.status == 304:
+        if response.status == NOT_MODIFIED:
             stats.inc_value(f"pressnews/{src.key}/not_modified")
+            if response.meta.get("known_article"):
+                yield Revisit(src.key, clean_url(response.url), NOT_MODIFIED, _now())
+            else:  # a listing not read again: the links behind it were not walked this run
+                stats.inc_value(f"pressnews/{src.key}/listing_not_modified")
+            return
+        if response.status in GONE:
+            stats.inc_value(f"pressnews/{src.key}/gone")
+            yield Revisit(src.key, clean_url(response.url), response.status, _now())
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
@@ -243,6 +266,10 @@ class PortalSpider(scrapy.Spider):
             yield self._item(src, response, tree, text, url)
         else:
             self.listing_urls.add(url)
+            # coverage: the deepest page of a listing's pager reached (1: its first page)
+            stats.max_value(
+                f"pressnews/{src.key}/listing_depth", response.meta.get("pager_depth", 0) + 1
+            )
             yield self._seen(src, response, url)
         yield from self._follow(src, response, tree, url, nav_depth, from_article=article)
 
@@ -334,6 +361,8 @@ class PortalSpider(scrapy.Spider):
                 if stale:  # nothing new on this page: older pages hold nothing new either
                     continue
                 req = self._page_request(src, link.url, nav_depth=nav_depth, priority=PRIO_PAGER)
+                if req is not None:
+                    req.meta["pager_depth"] = response.meta.get("pager_depth", 0) + 1
             elif declared or (declared is None and _looks_like_article(link)):
                 req = self._page_request(
                     src, link.url, nav_depth=nav_depth + 1, priority=PRIO_ARTICLE
@@ -341,6 +370,9 @@ class PortalSpider(scrapy.Spider):
             elif nav_depth < MAX_NAV_DEPTH:
                 req = self._page_request(src, link.url, nav_depth=nav_depth + 1, priority=PRIO_NAV)
             else:
+                if canonical_article_url(clean_url(link.url)) not in self.requested[src.key]:
+                    # a page never reached: coverage cannot say the archive was walked to its end
+                    self.crawler.stats.inc_value(f"pressnews/{src.key}/nav_depth_capped")
                 req = None
             if req is not None:
                 yield req
@@ -355,7 +387,7 @@ class PortalSpider(scrapy.Spider):
     def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
         """Incremental runs after a completed one: a listing page whose every link is a stored
         article or a page already requested in this run has nothing new behind its pager."""
-        if self.state is None or not self.state.complete:
+        if self.state is None or not self.state.complete or self.full:
             return False
         for link in links:
             if link.pagination or not same_site(link.url, netloc):
@@ -380,7 +412,10 @@ class PortalSpider(scrapy.Spider):
         path = urlsplit(url).path
         for pb in discovery.postbacks(tree):
             key = (path, pb.target, pb.argument)
-            if key in self.postbacks_done[src.key] or self.page_count[src.key] >= src.max_pages:
+            if key in self.postbacks_done[src.key]:
+                continue
+            if self.page_count[src.key] >= src.max_pages:
+                self.crawler.stats.set_value(f"pressnews/{src.key}/cap_reached", 1)
                 continue
             self.postbacks_done[src.key].add(key)
             self.page_count[src.key] += 1
@@ -395,7 +430,12 @@ class PortalSpider(scrapy.Spider):
                 dont_click=True,
                 callback=self.parse_page,
                 errback=self.on_error,
-                meta={"source": src.key, "kind": "page", "nav_depth": nav_depth},
+                meta={
+                    "source": src.key,
+                    "kind": "page",
+                    "nav_depth": nav_depth,
+                    "pager_depth": response.meta.get("pager_depth", 0) + 1,
+                },
                 priority=PRIO_PAGER,
             )
 
@@ -480,6 +520,9 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"pressnews/{source}/skipped/robots")
             return
         self.crawler.stats.inc_value(f"pressnews/{source}/errors/{kind}")
+        if request.meta.get("kind") in ("sitemap", "feed") or request.priority != PRIO_ARTICLE:
+            # a listing, sitemap or feed that failed: what it lists was not looked at
+            self.crawler.stats.inc_value(f"pressnews/{source}/listing_failed")
         self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])
 
 

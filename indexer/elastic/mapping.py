@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Bumped when the mapping or analysis changes in a way that needs `pressnews index --rebuild`.
-MAPPING_VERSION = 3  # 3: `evidence` (stored in _source, not indexed)
+MAPPING_VERSION = 3  # 3: `evidence` (stored in _source, not indexed), `removed`
 
 DEFAULT_PREFIX = "pressnews"
 
@@ -186,6 +186,7 @@ def mappings() -> dict[str, Any]:
             # where each value came from (`indexer.model.Evidence`): kept in _source for
             # `show --why`-style checks, never parsed or searched
             "evidence": {"type": "object", "enabled": False},
+            "removed": _date(lenient=True),  # the page answered 404/410 or left its site
         },
     }
 

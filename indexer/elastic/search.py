@@ -83,6 +83,8 @@ class ElasticSearch:
         out: list[dict[str, Any]] = []
         if relevant_only:
             out.append({"term": {"relevant": True}})
+        if not q.include_removed:  # a page that answered 404/410 or left its site
+            out.append({"bool": {"must_not": [{"exists": {"field": "removed"}}]}})
         if q.province:
             out.append({"terms": {"province": province_units(q.province, q.province_exact)}})
         if q.speaker is not None:

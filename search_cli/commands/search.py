@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from indexer.corrections import export_rows
+from indexer.coverage import empty_result_note
 from indexer.errors import PressnewsError
 from indexer.events import iter_events, iter_trainers
 from indexer.query import Query, SearchBackend, parse_date_bound
@@ -107,11 +108,13 @@ def export(
             for record in records:
                 click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
             return
-        rows = (
-            export_rows(store, source)
-            if corrections
-            else store.iter_articles(source, evidence=evidence)
-        )
+        if corrections:
+            rows = export_rows(store, source)
+        else:  # every article, those whose page was removed too (`removed`: the date, or null)
+            rows = (
+                {**a, "removed": a.get("removed")}
+                for a in store.iter_articles(source, evidence=evidence)
+            )
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
 
@@ -178,6 +181,11 @@ def _export_warc(
 @click.option(
     "--facets", is_flag=True, help="Counts by province, speaker, document and year instead of hits."
 )
+@click.option(
+    "--include-removed",
+    is_flag=True,
+    help="Also articles whose page has since answered 404/410 or left its site (marked).",
+)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of hits.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV of hits.")
 @click.option("--backend", type=click.Choice(["sqlite", "es"]), default="sqlite", show_default=True)
@@ -198,6 +206,7 @@ def search(
     limit: int,
     include_all: bool,
     facets: bool,
+    include_removed: bool,
     as_json: bool,
     as_csv: bool,
     backend: str,
@@ -226,6 +235,7 @@ def search(
         sort=sort,  # type: ignore[arg-type]
         limit=limit,
         include_all=include_all,
+        include_removed=include_removed,
     )
     if backend == "sqlite":
         access = None
@@ -242,12 +252,18 @@ def search(
             output.emit_json(output.facets_json(f)) if as_json else output.print_facets(f)
             return
         result = engine.search(q)
+        if not result.hits and store is not None and not (as_json or as_csv):
+            # what was not looked at, one line (scripts: `pressnews coverage --json`)
+            note = empty_result_note(store, province, date_from_iso, date_to_iso)
+            if note:
+                click.echo(note, err=True)
     hits = [h.to_json() for h in result.hits]
     if as_json:
         output.emit_json(hits)
     elif as_csv:
         output.emit_csv(
-            hits, ["id", "date", "province", "title", "url", "speakers", "decrees", "score"]
+            hits,
+            ["id", "date", "province", "title", "url", "speakers", "decrees", "score", "removed"],
         )
     else:
         output.print_search(

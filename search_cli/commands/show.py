@@ -66,7 +66,14 @@ def article_lines(doc: dict[str, Any]) -> list[str]:
     is_flag=True,
     help="Explain every field of an article: the excerpt it was read from, the rule, corrections.",
 )
-def show(record_id: str, db: str | None, as_json: bool, why: bool) -> None:
+@click.option(
+    "--history",
+    "with_history",
+    is_flag=True,
+    help="The article's page versions instead (what changed in title, date, speakers) and its "
+    "removal, if its page is gone.",
+)
+def show(record_id: str, db: str | None, as_json: bool, why: bool, with_history: bool) -> None:
     """Print one stored record in full: an article (by its id or URL), a training event (an id
     merged into another answers with the survivor) or a trainer."""
     with open_store(db, readonly=True) as store:
@@ -78,6 +85,11 @@ def show(record_id: str, db: str | None, as_json: bool, why: bool) -> None:
                 f"no article, event or trainer with id or URL {record_id!r}; "
                 "`pressnews search`, `events` and `trainers` print ids"
             )
+        if why and with_history:
+            raise click.UsageError("--why and --history: choose one")
+        if with_history:
+            show_history(store, doc, as_json)
+            return
         if why:
             explanation = explain(store, doc)
             if as_json:
@@ -102,3 +114,44 @@ def _show_event_or_trainer(store: Store, key: str, as_json: bool) -> bool:
         output.emit_json(tr.to_dict()) if as_json else click.echo("\n".join(trainer_lines(tr)))
         return True
     return False
+
+
+def show_history(store: Any, doc: dict[str, Any], as_json: bool) -> None:
+    """`show --history`: every kept version of the article's page, oldest first, with what
+    changed in title, date, published and speakers; then its removal, if recorded."""
+    from indexer import history
+
+    versions = history.versions(store, doc["id"])
+    gone = history.removal(store, doc["id"])
+    if as_json:
+        output.emit_json(
+            {
+                "id": doc["id"],
+                "url": doc.get("url"),
+                "versions": [v.to_json() for v in versions],
+                "removal": gone.to_json() if gone else None,
+            }
+        )
+        return
+    click.echo(f"{doc.get('title') or '(untitled)'}\n{doc['id']}  {doc.get('url')}\n")
+    for v in versions:
+        until = f", replaced {v.superseded}" if v.superseded else " (current)"
+        click.echo(f"version {v.number}: fetched {v.fetched_at}{until}")
+        if v.number == 1:
+            click.echo(f"  title: {v.article.get('title')}")
+            click.echo(f"  date: {v.article.get('date') or 'undated'}")
+            names = [s.get("name", "") for s in v.article.get("speakers") or []]
+            click.echo(f"  speakers: {', '.join(names) or '—'}")
+        elif not v.changes:
+            click.echo("  no change in title, date or speakers")
+        for key, (before, after) in v.changes.items():
+            if key == "speakers":
+                added = [n for n in after if n not in before]
+                dropped = [n for n in before if n not in after]
+                parts = [f"+ {n}" for n in added] + [f"- {n}" for n in dropped]
+                click.echo(f"  speakers: {'; '.join(parts) or 'reordered'}")
+            else:
+                click.echo(f"  {key}: {before or '—'} → {after or '—'}")
+    if gone is not None:
+        state = f"; answered again {gone.restored}" if gone.restored else ""
+        click.echo(f"\nremoved {gone.removed[:10]} ({gone.reason}){state}")
