@@ -17,12 +17,17 @@ from __future__ import annotations
 import html
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from vnlang.gazetteer import RENAMES, Province, all_provinces
 from vnlang.geography import ARCHIPELAGOS, MAP_FRAME
+
+from . import coverage
+from .event_model import Event
+from .events import EventQuery, list_events
+from .store import Store
 
 LOWER_BOUND = frozenset({"hơn", "trên", "hơn hẳn", "ít nhất"})
 APPROXIMATE = frozenset({"gần", "khoảng", "xấp xỉ", "trên dưới", "chừng"})
@@ -147,7 +152,7 @@ def _figure(width: float, height: float) -> Any:
 
 def map_svg(data: ReportData) -> str:
     counts = province_counts(data.events)
-    fig = _figure(5.2, 7.6)
+    fig = _figure(6.0, 8.6)
     ax = fig.add_subplot()
     min_lon, max_lon, min_lat, max_lat = MAP_FRAME
     ax.set_xlim(min_lon, max_lon)
@@ -203,7 +208,7 @@ def map_svg(data: ReportData) -> str:
             f"{arch.name}\n({arch.province}, Việt Nam)", (arch.lon, arch.lat), xytext=(0, 12),
             textcoords="offset points", fontsize=7, ha="center", color="#2c3e50",
         )  # fmt: skip
-    ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.9)
+    ax.legend(loc="upper right", fontsize=7, frameon=True, framealpha=0.9)
     ax.set_title("Trainings by province", fontsize=10)
     return _svg(fig)
 
@@ -312,7 +317,10 @@ def render_html(data: ReportData) -> str:
     trainers: Counter[str] = Counter(t for e in events for t in dict.fromkeys(e.trainers))
     documents: Counter[str] = Counter(d for e in events for d in dict.fromkeys(e.decrees))
     trained_provinces = len(province_counts(events))
-    period = " – ".join(x for x in (data.date_from or "…", data.date_to or "…"))
+    if data.date_from or data.date_to:
+        period = f"{data.date_from or 'the start'} – {data.date_to or 'today'}"
+    else:
+        period = "all dates"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="vi"><head><meta charset="utf-8">',
@@ -442,3 +450,74 @@ def _health_table(health: Sequence[dict[str, Any]]) -> str:
         )
     rows.append("</table>")
     return "\n".join(rows)
+
+
+# -- from the store ---------------------------------------------------------------------------
+def report_event(ev: Event) -> ReportEvent:
+    return ReportEvent(
+        id=ev.id,
+        title=ev.title,
+        start=ev.start or ev.date,
+        end=ev.end,
+        province=ev.province,
+        province_now=ev.province_now,
+        format=ev.format,
+        attendance=ev.attendance.value if ev.attendance else None,
+        qualifier=ev.attendance.qualifier if ev.attendance else "",
+        trainers=tuple(t.name for t in ev.trainers),
+        decrees=tuple(ev.decrees),
+        reports=tuple(ReportLink(r.title, r.url, r.source) for r in ev.reports),
+    )
+
+
+def covered_provinces(
+    store: Store,
+    province: str | None,
+    years: Sequence[int],
+    registry: Mapping[str, str | None] | None = None,
+) -> set[str] | None:
+    """The provinces some source covers (wholly or partly) in one of `years`; None when the
+    store has no coverage records at all (a store from before coverage was recorded), so that
+    the report never draws "no training" where nobody looked."""
+    if not coverage.sources(store, registry) or not years:
+        return None
+    cells = coverage.coverage(store, province, years, registry)
+    return {c.province for c in cells if c.status in ("covered", "partial")}
+
+
+def report_data(
+    store: Store,
+    *,
+    generated: str,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    province: str | None = None,
+    health: list[dict[str, Any]] | None = None,
+    registry: Mapping[str, str | None] | None = None,
+    title: str = "Trainings of spokespeople and press officers",
+) -> ReportData:
+    """Everything `render_html` draws, read from the store: the events of the period (by their
+    date; the province filter as `pressnews events --province`), the coverage of their years."""
+    query = EventQuery(province=province, date_from=date_from, date_to=date_to)
+    found = list_events(store, query)
+    undated = 0
+    if date_from or date_to:
+        undated = sum(1 for ev in list_events(store, EventQuery(province=province)) if not ev.date)
+    first = int((date_from or min((e.date for e in found if e.date), default="") or "0")[:4])
+    last = int((date_to or max((e.date for e in found if e.date), default="") or "0")[:4])
+    if not first or not last:
+        spans = [s for s in coverage.sources(store, registry) if s.oldest]
+        first = first or int(min((s.oldest or "9999" for s in spans), default="0")[:4])
+        last = last or int(generated[:4])
+    years = list(range(first, last + 1)) if first and last and first <= last else []
+    return ReportData(
+        title=title,
+        generated=generated,
+        date_from=date_from,
+        date_to=date_to,
+        events=[report_event(ev) for ev in found],
+        covered=covered_provinces(store, province, years, registry),
+        province_filter=province,
+        health=health or [],
+        undated_events=undated,
+    )

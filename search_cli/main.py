@@ -33,6 +33,7 @@ from .commands.events import events, trainers
 from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
+from .commands.report import report
 from .commands.search import export, search
 from .commands.show import show
 from .common import STORE_PATH_KEY, Environment, env
@@ -180,6 +181,7 @@ for command in (
     corrections,
     feed,
     show,
+    report,
     events,
     trainers,
     coverage,

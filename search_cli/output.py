@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
+from indexer.errors import PressnewsError
 from indexer.query import Facets, Query, SearchResult
 from indexer.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN
 from vnlang.legaldocs import match_key
@@ -201,3 +206,48 @@ def facets_json(f: Facets) -> dict[str, Any]:
         + ([{"name": "undated", "count": f.undated}] if f.undated else []),
         "undated": f.undated,
     }
+
+
+# -- files a command writes (--out) ---------------------------------------------------------
+def check_out_file(out: str, example: str) -> Path:
+    """`--out` as a path whose folder exists; else a one-line error."""
+    if not out.strip():
+        raise PressnewsError(f"--out is empty: give the file to write, e.g. {example}")
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise PressnewsError(f"--out {out} is a folder: give a file name, e.g. {example}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise PressnewsError(f"--out {out}: the folder {folder} does not exist")
+    return path
+
+
+def write_atomically(path: Path, data: bytes, what: str) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`: a reader sees
+    the old file or the new one, never half of one."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise PressnewsError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, file_mode(path))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise PressnewsError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+
+
+def file_mode(path: Path) -> int:
+    """The mode of the file replaced, else what a new file gets (0666 less the umask): a feed or
+    report is meant to be read by a web server or another user, unlike mkstemp's 0600."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -119,3 +119,83 @@ def test_the_console_check_sees_errors(tmp_path: Path):
     bad.write_text("<html><body>x<script>console.error('boom')</script></body></html>")
     result = render(bad, tmp_path / "bad.png", 400, 300)
     assert any("boom" in m for m in result.console)
+
+
+# -- the command ----------------------------------------------------------------------------
+def _store_with_events(path: Path) -> None:
+    from conftest import make_article
+
+    from crawler.events.recompute import recompute_events
+    from indexer.model import Speaker
+    from indexer.store import Store
+
+    body = (
+        "Sáng ngày 12/3/2025, Sở Văn hóa, Thể thao và Du lịch tỉnh Lào Cai tổ chức hội nghị "
+        "tập huấn kỹ năng phát ngôn và cung cấp thông tin cho báo chí cho hơn 200 học viên. "
+        "Ông Lê Văn Nghiêm, Phó Cục trưởng Cục Thông tin đối ngoại, truyền đạt chuyên đề."
+    )
+    with Store.open(path) as store:
+        for aid, title in (("r1", "Lào Cai tập huấn kỹ năng phát ngôn"),
+                           ("r2", "Hơn 200 học viên dự tập huấn phát ngôn tại Lào Cai")):  # fmt: skip
+            store.upsert(
+                make_article(
+                    aid,
+                    title=title,
+                    body=body,
+                    relevant=True,
+                    published="2025-03-12",
+                    event_date="2025-03-12",
+                    date="2025-03-12",
+                    province="Lào Cai",
+                    province_now="Lào Cai",
+                    topics=["phát ngôn"],
+                    speakers=[Speaker("Lê Văn Nghiêm", "Phó Cục trưởng Cục Thông tin đối ngoại")],
+                    decrees=["09/2017/NĐ-CP"],
+                )  # fmt: skip
+            )
+        recompute_events(store, full=True)
+
+
+def test_report_command_writes_one_file_and_leaves_the_store(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from search_cli.main import cli
+
+    db = tmp_path / "p.db"
+    _store_with_events(db)
+    before = db.stat().st_mtime_ns
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--db", str(db), "--out", str(out), "--from", "2025", "--to", "2025"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 training(s), 2 report(s)" in result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Lào Cai" in page and "hơn 200" in page and "Lê Văn Nghiêm" in page
+    assert "Period: 2025-01-01 – 2025-12-31" in page
+    assert db.stat().st_mtime_ns == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db", "r.html"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--out", "{tmp}"], "is a folder"),
+        (["--out", "{tmp}/missing/r.html"], "does not exist"),
+        (["--out", "{tmp}/r.html", "--from", "2025", "--to", "2024"], "is after"),
+        (["--out", "{tmp}/r.html", "--province", "Atlantis"], "Atlantis"),
+        (["--out", "{db}"], "database itself"),
+    ],
+)
+def test_report_errors_are_one_line(tmp_path: Path, args, message):
+    from click.testing import CliRunner
+
+    from search_cli.main import cli
+
+    db = tmp_path / "p.db"
+    _store_with_events(db)
+    args = [a.format(tmp=tmp_path, db=db) for a in args]
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), *args])
+    assert result.exit_code == 1, result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "r.html").exists()

@@ -146,6 +146,13 @@ def _searches(path: str) -> None:
         "\n" + click.style("$ pressnews events", bold=True) + "   # trainings, reports grouped"
     )
     run_child([sys.executable, "-m", "search_cli", "events", "--db", path])
+    report = str(Path(path).with_name("pressnews-demo-report.html"))
+    click.echo(
+        "\n"
+        + click.style(f"$ pressnews report --out {shlex.quote(report)}", bold=True)
+        + "   # one HTML file: map, months, attendance, trainers, every training"
+    )
+    run_child([sys.executable, "-m", "search_cli", "report", "--db", path, "--out", report])
 
 
 def _next_steps(target: DemoDatabase) -> None:
