@@ -31,6 +31,7 @@ from .commands.elastic import index, kibana
 from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
+from .commands.probe import probe
 from .commands.search import export, search
 from .commands.show import show
 from .common import STORE_PATH_KEY, Environment, env
@@ -178,5 +179,6 @@ for command in (
     corrections,
     feed,
     show,
+    probe,
 ):
     cli.add_command(command)
