@@ -97,19 +97,22 @@ def script_rendered_reason(tree: Any) -> str | None:
     scripts = len(tree.xpath("//script"))
     if not scripts:
         return None
-    signs = []
-    if tree.xpath(_APP_ROOT):
-        signs.append("an app root element")
-    if tree.xpath(_PLACEHOLDER):
-        signs.append("placeholders filled by a script")
-    if any(_NEEDS_JS.search(t) for t in tree.xpath("//noscript//text()")):
-        signs.append("a <noscript> asking for JavaScript")
-    if not signs:
-        return None
     text = " ".join(
         tree.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
     )
     words = len(text.split())
+    signs = []
+    if tree.xpath(_APP_ROOT):
+        signs.append("an app root element")
+    strong = words < 50 and bool(signs)  # an empty mount point: the script draws everything
+    if tree.xpath(_PLACEHOLDER):
+        signs.append("placeholders filled by a script")
+        strong = True
+    if any(_NEEDS_JS.search(t) for t in tree.xpath("//noscript//text()")):
+        signs.append("a <noscript> asking for JavaScript")
+        strong = True
+    if not strong:
+        return None  # an app root around server-rendered text is an ordinary page
     return f"{', '.join(signs)}, {scripts} script(s), {words} words of text"
 
 

@@ -177,7 +177,9 @@ def check_url(url: str) -> str:
     return url
 
 
-def probe_settings(max_pages: int, overrides: dict[str, Any] | None = None) -> Any:
+def probe_settings(
+    max_pages: int, overrides: dict[str, Any] | None = None, log: bool = False
+) -> Any:
     """The crawl's settings (User-Agent, robots.txt, guards, retries, politeness) with a request
     budget, no item pipelines, no database and no progress lines."""
     from scrapy.settings import Settings
@@ -197,7 +199,6 @@ def probe_settings(max_pages: int, overrides: dict[str, Any] | None = None) -> A
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     for name, value in checked.items():
         settings.set(name, value, priority="cmdline")
-    log = settings.getbool("PRESSNEWS_LOG", False)
     settings.set("LOG_ENABLED", log, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", log, priority="cmdline")
     return settings
@@ -225,8 +226,10 @@ def probe(
     max_pages: int = DEFAULT_MAX_PAGES,
     overrides: dict[str, Any] | None = None,
     key: str | None = None,
+    log: bool = False,
 ) -> ProbeReport:
-    """Probe the site at `url` with at most `max_pages` requests; blocks until done."""
+    """Probe the site at `url` with at most `max_pages` requests; blocks until done. `log`
+    shows Scrapy's log on stderr."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.probe import ProbeSpider
@@ -235,7 +238,7 @@ def probe(
     if max_pages < 1:
         raise ProbeError(f"--max-pages must be at least 1, not {max_pages}")
     key = key or suggest_key(url)
-    settings = probe_settings(max_pages, overrides)
+    settings = probe_settings(max_pages, overrides, log)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(crawler, url=url, key=key, max_pages=max_pages)
@@ -475,7 +478,7 @@ def _cause(spider: Any, url: str, start: Any, robots: RobotsInfo) -> str:
         return "the start page was not fetched within the request budget"
     if start.redirects and (start.login or skip_reason(start.url) == "not news: login"):
         return f"login wall: the start page redirects to a login form at {start.url}"
-    if start.login and start.words < 300:
+    if start.login and start.article_links == 0 and start.words < 300:
         return "login wall: the start page is a login form"
     if start.blocked:
         return f"blocked: the site answers with an anti-bot challenge ({start.blocked})"
@@ -499,11 +502,7 @@ def _notes(spider: Any, start: Any, listings: list[Listing], articles: list[str]
     scripted = [
         p
         for p in spider.pages
-        if p.script
-        and p.article_links == 0
-        and not p.article
-        and not p.blocked
-        and p.via in ("start", "navigation")
+        if p.script and p.article_links < 3 and not p.article and not p.blocked
     ]
     if scripted and articles:
         notes.append(

@@ -100,7 +100,9 @@ class ProbeSpider(PortalSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.probe_source = Source(key=key, name=key, start_urls=(url,), max_pages=max_pages)
+        # No page cap on the source: it would cut a page's links in document order (menus
+        # first); the request budget at the downloader bounds the probe instead.
+        self.probe_source = Source(key=key, name=key, start_urls=(url,))
         budget = max(1, max_pages)
         # Shares of the budget: article pages, pager pages (links or postbacks); navigation
         # takes what is left.
@@ -225,7 +227,10 @@ class ProbeSpider(PortalSpider):
             record.article_links = articles
             if not from_article:
                 record.pagination = discovery.pagination(tree, response.url, pagers)
-        yield from super()._follow(src, response, tree, url, nav_depth, from_article)
+        # Highest priority first: under a small budget the engine starts downloads while a
+        # page's requests are still being queued, so the order they are queued in matters.
+        requests = list(super()._follow(src, response, tree, url, nav_depth, from_article))
+        yield from sorted(requests, key=lambda r: -r.priority)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         if isinstance(robotparser, RobotsWithSitemaps) and self.robots is None:

@@ -51,11 +51,9 @@ def probe(
 
     check_url(url)  # a bad URL is a one-line error before anything starts
     overrides = _parse_settings(settings)
-    if log:
-        overrides["PRESSNEWS_LOG"] = "true"
-    else:
+    if not log:
         overrides.setdefault("LOG_LEVEL", "ERROR")
-    report = run_probe(url, max_pages, overrides, key=key)
+    report = run_probe(url, max_pages, overrides, key=key, log=log)
     if as_json:
         output.emit_json(report.to_dict())
     else:
