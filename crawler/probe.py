@@ -432,9 +432,13 @@ def _link_sample(spider: Any) -> list[LinkVerdict]:
         for r in p.redirects:
             pages.setdefault(clean_url(r), p)
     articles, others = [], []
+    shown: set[int] = set()  # each fetched page once, whatever link (utm, #comments) led to it
     for link in spider.links.values():
         page = pages.get(clean_url(link.url))
+        if page is not None and id(page) in shown:
+            continue
         if page is not None and page.status == 200:
+            shown.add(id(page))
             verdict = LinkVerdict(link.url, link.text, page.article, page.reason, True)
         else:
             verdict = LinkVerdict(link.url, link.text, False, f"{link.role}: {link.reason}", False)

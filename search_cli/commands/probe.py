@@ -79,7 +79,7 @@ def render(report: Any) -> str:
     )
     r = report.robots
     section("robots.txt")
-    status = "not fetched" if r.status is None else f"HTTP {r.status}"
+    status = {None: "not fetched", 0: "no answer"}.get(r.status, f"HTTP {r.status}")
     out.append(f"  {r.url} ({status}); start page {'allowed' if r.start_allowed else 'DISALLOWED'}")
     if r.crawl_delay is not None:
         out.append(f"  Crawl-delay: {r.crawl_delay:g} s")
