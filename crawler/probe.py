@@ -305,18 +305,18 @@ def _robots(spider: Any, log: list[Any], user_agent: str, url: str) -> RobotsInf
         field_name, _, value = line.partition(":")
         if field_name.lower() == "disallow" and value.strip():
             one = Protego.parse(f"User-agent: *\n{line}\n")
-            for link in spider.links.values():
-                if link.reason != "another site" and not one.can_fetch(link.url, "*"):
-                    rule.blocks += 1
-                    rule.example = rule.example or link.url
-            if spider.failures and any(
-                f.kind == "robots_disallowed" and not one.can_fetch(f.url, "*")
-                for f in spider.failures
-            ):
-                rule.blocks = max(rule.blocks, 1)
-                rule.example = rule.example or next(
-                    f.url for f in spider.failures if f.kind == "robots_disallowed"
+
+            def blocked(target: str, rule_alone: Any = one) -> bool:
+                # Forbidden by this rule, and by the whole file (an Allow may open it again).
+                return not rule_alone.can_fetch(target, "*") and not parser.allowed(
+                    target, user_agent
                 )
+
+            seen = [link.url for link in spider.links.values() if link.reason != "another site"]
+            wanted = [f.url for f in spider.failures if f.kind == "robots_disallowed"]
+            hits = [u for u in dict.fromkeys([*seen, *wanted]) if blocked(u)]
+            rule.blocks = len(hits)
+            rule.example = hits[0] if hits else None
         rules.append(rule)
     rules.sort(key=lambda r: -r.blocks)
     try:
@@ -454,6 +454,7 @@ def _link_sample(spider: Any) -> list[LinkVerdict]:
 
 
 def _start_page(spider: Any, url: str) -> Any:
+    """The record of the start page (after its redirects), or None when it failed."""
     return next((p for p in spider.pages if p.via == "start"), None)
 
 

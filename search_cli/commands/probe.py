@@ -85,10 +85,12 @@ def render(report: Any) -> str:
         out.append(f"  Crawl-delay: {r.crawl_delay:g} s")
     for rule in r.rules:
         if rule.blocks:
-            out.append(f"  {rule.rule}  — blocks {rule.blocks} link(s) seen, e.g. {rule.example}")
+            out.append(
+                f"  {rule.rule}  — forbids {rule.blocks} URL(s) the probe saw, e.g. {rule.example}"
+            )
     quiet = [x.rule for x in r.rules if not x.blocks]
     if quiet:
-        out.append(f"  {len(quiet)} other rule(s) block no link seen: {output.cut_list(quiet, 4)}")
+        out.append(f"  {len(quiet)} other rule(s) forbid none of them: {output.cut_list(quiet, 4)}")
     section("sitemaps and feeds")
     xml = [*report.sitemaps, *report.feeds]
     if not xml:
