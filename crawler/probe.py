@@ -101,7 +101,7 @@ class ArticleSample:
     date: str | None
     published: str | None
     province: str | None
-    speakers: list[str]
+    speakers: list[dict[str, str]]  # {"name", "role"}, as in the article
     decrees: list[str]
     relevant: bool
     body_start: str
@@ -389,7 +389,7 @@ def _articles(spider: Any, key: str) -> tuple[list[str], ArticleSample | None, s
         date=best.date,
         published=best.published,
         province=best.province,
-        speakers=[f"{s.name} ({s.role})" if s.role else s.name for s in best.speakers],
+        speakers=[{"name": s.name, "role": s.role or ""} for s in best.speakers],
         decrees=list(best.decrees),
         relevant=best.relevant,
         body_start=body[:240] + ("…" if len(body) > 240 else ""),

@@ -185,6 +185,9 @@ def test_probe_names_the_listing_pages_and_sitemaps(probes) -> None:
     _, dnn, _ = probes["dnn"]
     assert dnn["entry"]["start_urls"][0].endswith("/tin-tuc/tabid/105/default.aspx")
     assert dnn["entry"]["province"] == "Thanh Hóa"
+    assert dnn["article"]["speakers"] and all(
+        set(s) == {"name", "role"} for s in dnn["article"]["speakers"]
+    )
     assert any(
         r["rule"] == "Disallow: /tin-tuc/tabid/105/ArticleID/1340/" and r["blocks"]
         for r in dnn["robots"]["rules"]

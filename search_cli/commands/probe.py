@@ -122,7 +122,7 @@ def render(report: Any) -> str:
         out.append(f"  title:     {a.title}")
         out.append(f"  date:      {a.date or 'undated'}")
         out.append(f"  province:  {a.province or '—'}")
-        out.append(f"  speakers:  {output.cut_list(a.speakers, 3) or '—'}")
+        out.append(f"  speakers:  {output.cut_list(_speakers(a.speakers), 3) or '—'}")
         out.append(f"  decrees:   {output.cut_list(a.decrees, 4) or '—'}")
         out.append(f"  relevant:  {'yes' if a.relevant else 'no'}")
         out.append(f"  body:      {a.body_start}")
@@ -141,3 +141,7 @@ def render(report: Any) -> str:
     section("suggested sources entry")
     out.extend("  " + line for line in report.entry.toml().splitlines())
     return "\n".join(out[:1] + out[1:])
+
+
+def _speakers(speakers: list[dict[str, str]]) -> list[str]:
+    return [f"{s['name']} ({s['role']})" if s.get("role") else s["name"] for s in speakers]
