@@ -69,6 +69,12 @@ _PAGER_POSTBACK = re.compile(
 )
 # Buttons backed by a plain URL: <button data-url=...>Xem thêm</button>.
 _DATA_URL_ATTRS = ("data-url", "data-href", "data-next", "data-next-url", "data-link")
+# Pager texts of a "load more" button rather than a page list.
+_LOAD_MORE_TEXT = re.compile(
+    r"^(xem thêm|xem tiếp|tải thêm|xem thêm tin|more|load more|older posts|bài cũ hơn|"
+    r"tin cũ hơn)\W*$",
+    re.IGNORECASE,
+)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -266,3 +272,38 @@ def parse_feed(body: bytes) -> list[str] | None:
                     links.append(href)
                     break
     return links
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a listing page leads to older items: `kind` is "postback" (an ASP.NET
+    `__doPostBack` form), "load-more" (a "Xem thêm" link or button), "links" (page numbers,
+    next, page=N) or "none"; `examples` are a few of the pager's URLs or postback calls."""
+
+    kind: str
+    examples: tuple[str, ...] = ()
+
+
+def is_page_n(url: str) -> bool:
+    """Whether a URL names a numbered page of a listing (page=2, /page/2/, /trang-2, _cur=2)."""
+    return bool(_PAGE_URL.search(url))
+
+
+def pagination(tree: html.HtmlElement, page_url: str, pagers: list[Link]) -> Pagination:
+    """The kind of pagination of a listing page, from its pager links (those the crawl follows
+    as pagination) and its postback pagers. A pager link counts when it pages this list: a
+    numbered page, or the same path; "Xem thêm" on a home page that leads to a section is a
+    link to another list, not pagination of this one."""
+    found = postbacks(tree) if postback_form(tree) is not None else []
+    if found:
+        calls = tuple(f"__doPostBack('{p.target}','{p.argument}')" for p in found[:3])
+        return Pagination("postback", calls)
+    own = urlsplit(page_url).path
+    pagers = [link for link in pagers if is_page_n(link.url) or urlsplit(link.url).path == own]
+    if not pagers:
+        return Pagination("none")
+    examples = tuple(link.url for link in pagers[:3])
+    texts = [link.text for link in pagers if link.text]
+    if texts and all(_LOAD_MORE_TEXT.match(t) for t in texts):
+        return Pagination("load-more", examples)
+    return Pagination("links", examples)

@@ -75,3 +75,47 @@ def classify_failure(failure: Failure) -> str:
     if "maxsize" in message or "max size" in message or "larger than" in message:
         return "too_large"
     return failure.type.__name__.lower() if failure.type else "error"
+
+
+# The mount point of a single-page application, and placeholders a script fills in later.
+_APP_ROOT = (
+    "//div[@id='app' or @id='root' or @id='__next' or @id='__nuxt' or @id='app-root']"
+    " | //app-root | //*[@ng-app or @data-ng-app or @data-reactroot]"
+)
+_PLACEHOLDER = (
+    "//*[@data-api or @data-src-api or @data-endpoint]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' spinner ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' loading ')]"
+)
+_NEEDS_JS = re.compile(r"javascript", re.IGNORECASE)
+
+
+def script_rendered_reason(tree: Any) -> str | None:
+    """Why a page looks drawn by JavaScript in the browser (an app root, placeholders the
+    script fills, a "turn on JavaScript" notice), or None. Such a page carries no article
+    links of its own; its articles are only reachable through a sitemap, a feed or an API."""
+    scripts = len(tree.xpath("//script"))
+    if not scripts:
+        return None
+    text = " ".join(
+        tree.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+    )
+    words = len(text.split())
+    signs = []
+    if tree.xpath(_APP_ROOT):
+        signs.append("an app root element")
+    strong = words < 50 and bool(signs)  # an empty mount point: the script draws everything
+    if tree.xpath(_PLACEHOLDER):
+        signs.append("placeholders filled by a script")
+        strong = True
+    if any(_NEEDS_JS.search(t) for t in tree.xpath("//noscript//text()")):
+        signs.append("a <noscript> asking for JavaScript")
+        strong = True
+    if not strong:
+        return None  # an app root around server-rendered text is an ordinary page
+    return f"{', '.join(signs)}, {scripts} script(s), {words} words of text"
+
+
+def login_form(tree: Any) -> bool:
+    """Whether the page holds a login form (a password field)."""
+    return bool(tree.xpath("//input[translate(@type, 'PASSWORD', 'password')='password']"))

@@ -94,3 +94,52 @@ class RobotsWithSitemaps(ProtegoRobotParser):
     def sitemaps(self, robots_url: str) -> list[str]:
         """The sitemap URLs the file names, resolved against `robots_url`."""
         return sitemaps_from_robots(self.text, robots_url)
+
+
+REQUEST_LOG_STAT = "pressnews/request_log"
+
+
+class RequestBudget:
+    """At most `PRESSNEWS_REQUEST_BUDGET` downloads in a run (robots.txt, sitemaps, retries and
+    redirects included); further requests are dropped with `BudgetSpent`. Every download is
+    recorded as (method, URL, status) in the stat `REQUEST_LOG_STAT`. Off when the setting is 0 (a crawl's default);
+    `pressnews probe` sets it. Placed near the downloader, so a request robots.txt forbids or
+    the address guard refuses costs nothing."""
+
+    def __init__(self, budget: int, stats: Any) -> None:
+        self.budget = budget
+        self.sent = 0
+        self.log: list[tuple[str, str, int]] = []
+        self.passed: set[int] = set()  # requests sent on to the download, not yet answered
+        stats.set_value(REQUEST_LOG_STAT, self.log)  # the list itself: it grows as the run goes
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RequestBudget:
+        from scrapy.exceptions import NotConfigured
+
+        budget = crawler.settings.getint("PRESSNEWS_REQUEST_BUDGET", 0)
+        if budget <= 0:
+            raise NotConfigured
+        return cls(budget, crawler.stats)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        if self.sent >= self.budget:
+            raise BudgetSpent(f"request budget of {self.budget} spent: {request.url}")
+        self.sent += 1
+        self.passed.add(id(request))
+        return None
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        self.passed.discard(id(request))
+        self.log.append((request.method, request.url, response.status))
+        return response
+
+    def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> None:
+        if id(request) in self.passed:  # not the requests dropped before the download
+            self.passed.discard(id(request))
+            self.log.append((request.method, request.url, 0))  # 0: no answer (time-out, reset)
+        return None
+
+
+class BudgetSpent(IgnoreRequest):
+    pass

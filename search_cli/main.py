@@ -33,6 +33,7 @@ from .commands.events import events, trainers
 from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
 from .commands.operations import runs, sources
+from .commands.probe import probe
 from .commands.report import report
 from .commands.search import export, search
 from .commands.show import show
@@ -185,5 +186,6 @@ for command in (
     events,
     trainers,
     coverage,
+    probe,
 ):
     cli.add_command(command)

@@ -103,7 +103,7 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     def _configure(self, settings: Any) -> None:
-        self.sources = select_sources(self.sources_file, self.only)
+        self.sources = self._load_sources()
         db = settings.get("PRESSNEWS_DB")
         # (--full asks for everything unconditionally, but still knows the stored articles:
         # one that now answers 404/410 is recorded as removed)
@@ -114,6 +114,10 @@ class PortalSpider(scrapy.Spider):
             and parser
             and issubclass(load_object(parser), RobotsWithSitemaps)
         )
+
+    def _load_sources(self) -> dict[str, Source]:
+        """The sources this run crawls (the probe gives its one source instead)."""
+        return select_sources(self.sources_file, self.only)
 
     # -- start -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -348,22 +352,18 @@ class PortalSpider(scrapy.Spider):
         if stale:
             self.crawler.stats.inc_value(f"pressnews/{src.key}/listing_pages_with_nothing_new")
         for link in links:
-            if not same_site(link.url, netloc) or not src.allows(link.url):
+            role, reason = link_role(src, link, netloc, from_article)
+            if role == SKIP:
+                if reason not in _UNCOUNTED:  # counted by what it is ("not news: login")
+                    self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped/{reason}")
                 continue
-            reason = discovery.skip_reason(link.url)
-            if reason:  # counted by what it is ("not news: login"), shown in the run's stats
-                self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped/{reason}")
-                continue
-            if is_copy_url(link.url):
-                continue
-            declared = src.is_declared_article(link.url)
-            if link.pagination and not from_article:
+            if role == PAGER:
                 if stale:  # nothing new on this page: older pages hold nothing new either
                     continue
                 req = self._page_request(src, link.url, nav_depth=nav_depth, priority=PRIO_PAGER)
                 if req is not None:
                     req.meta["pager_depth"] = response.meta.get("pager_depth", 0) + 1
-            elif declared or (declared is None and _looks_like_article(link)):
+            elif role == ARTICLE:
                 req = self._page_request(
                     src, link.url, nav_depth=nav_depth + 1, priority=PRIO_ARTICLE
                 )
@@ -526,11 +526,49 @@ class PortalSpider(scrapy.Spider):
         self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])
 
 
-def _looks_like_article(link: discovery.Link) -> bool:
-    """A link whose text reads like a headline (several words) or whose URL carries an id."""
+# What the crawl does with a link (`link_role`).
+SKIP, PAGER, ARTICLE, NAV = "skip", "pager", "article", "navigation"
+_OTHER_SITE, _DENIED, _COPY = "another site", "a deny pattern", "a print, AMP or mobile copy"
+# Skips the run's stats do not count (the others are counted by what they are: "not news: login").
+_UNCOUNTED = {_OTHER_SITE, _DENIED, _COPY}
+
+
+def link_role(
+    src: Source, link: discovery.Link, netloc: str, from_article: bool
+) -> tuple[str, str]:
+    """What the crawl does with a link found on a page of `netloc`, and why: (SKIP, reason),
+    (PAGER, ...), (ARTICLE, ...) or (NAV, ...). The crawl and `pressnews probe` both ask this."""
+    if not same_site(link.url, netloc):
+        return SKIP, _OTHER_SITE
+    if not src.allows(link.url):
+        return SKIP, _DENIED
+    reason = discovery.skip_reason(link.url)
+    if reason:
+        return SKIP, reason
+    if is_copy_url(link.url):
+        return SKIP, _COPY
+    declared = src.is_declared_article(link.url)
+    if link.pagination and not from_article:
+        return PAGER, "pages a listing (next, page numbers, 'Xem thêm', page=N)"
+    if declared:
+        return ARTICLE, "matches an allow pattern"
+    if declared is None and (why := article_link_reason(link)):
+        return ARTICLE, why
+    if declared is False:
+        return NAV, "matches no allow pattern"
+    return NAV, "navigation (followed a few hops)"
+
+
+def article_link_reason(link: discovery.Link) -> str | None:
+    """Why a link looks like it leads to an article: its text reads like a headline (several
+    words) or its URL carries an id; None when it does not."""
     words = len(link.text.split())
     path = urlsplit(link.url)
     has_id = any(ch.isdigit() for ch in path.path.rsplit("/", 1)[-1]) or any(
         k in path.query.lower() for k in ("id=", "itemid=", "articleid=")
     )
-    return words >= 5 or (has_id and words >= 2)
+    if words >= 5:
+        return f"headline-like text ({words} words)"
+    if has_id and words >= 2:
+        return "an id in the URL and a title"
+    return None
