@@ -71,3 +71,22 @@ def render(html_file: Path, png: Path, width: int = 1200, height: int = 1800) ->
         raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")
     console = _CONSOLE.findall(proc.stderr)
     return Rendering(png, console, _NET_ERROR.findall(proc.stderr))
+
+
+def main(argv: list[str]) -> int:
+    """`python tests/browser.py REPORT.html OUT.png`: the rendering the tests make, to a file
+    (the picture of the report in the README is made this way from the demo's report)."""
+    if len(argv) != 2:
+        print("usage: python tests/browser.py REPORT.html OUT.png")
+        return 2
+    result = render(Path(argv[0]), Path(argv[1]), 1200, 2000)
+    print(
+        f"{result.png}: console {result.console or 'clean'}, network {result.net_errors or 'clean'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

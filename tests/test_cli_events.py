@@ -159,7 +159,7 @@ def test_read_only_and_errors(db: Path, tmp_path: Path) -> None:
         assert code == 1, (args, out)
         assert out.startswith("Error: ") and len(out.strip().splitlines()) == 1, out
     code, out = run("export", "--events", "--trainers", "--db", str(db))
-    assert code == 2 and "choose one" in out  # options that exclude each other: a usage error
+    assert code == 1 and "choose one" in out  # options that exclude each other (README)
     assert db.stat().st_mtime_ns == before
     code, out = run("events", "--db", str(tmp_path / "none.db"))
     assert code == 1 and not (tmp_path / "none.db").exists()

@@ -304,7 +304,7 @@ def test_export_evidence_adds_the_key_only_when_asked(tmp_path):
     assert {k: v for k, v in full.items() if k != "evidence"} == plain
     assert full["evidence"] and all("rule" in e for e in full["evidence"])
     both = runner.invoke(cli, ["export", "--evidence", "--corrections", "--db", str(path)])
-    assert both.exit_code == 2
+    assert both.exit_code == 1
 
 
 def test_article_stored_without_evidence_says_to_reprocess_and_reprocess_fills_it(tmp_path):

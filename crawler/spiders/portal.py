@@ -343,8 +343,13 @@ class PortalSpider(scrapy.Spider):
         if len(links) > MAX_LINKS_PER_PAGE:
             self.crawler.stats.inc_value(f"pressnews/{src.key}/capped_link_pages")
             links = links[:MAX_LINKS_PER_PAGE]
+        # A page that shows the same links as a page already read *at the same address* (a
+        # postback answering with page 1 again) is a repeat: its pager is not posted again. The
+        # address is part of it: a home page and the news listing often show the same newest
+        # links, and the listing's pager must still be walked.
+        page = clean_url(response.url)
         signature = hashlib.sha1(
-            "\n".join(sorted(link.url for link in links if not link.pagination)).encode()
+            "\n".join([page, *sorted(link.url for link in links if not link.pagination)]).encode()
         ).hexdigest()
         repeat = signature in self.listing_signatures[src.key]
         self.listing_signatures[src.key].add(signature)

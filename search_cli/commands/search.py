@@ -84,9 +84,9 @@ def export(
              "--xlsx": xlsx, "--warc": warc_file}  # fmt: skip
     chosen = [name for name, on in modes.items() if on]
     if len(chosen) > 1:
-        raise click.UsageError(f"{' and '.join(chosen)}: choose one")
+        raise PressnewsError(f"{' and '.join(chosen)}: choose one")
     if evidence and chosen:
-        raise click.UsageError(f"--evidence adds to articles; it does not go with {chosen[0]}")
+        raise PressnewsError(f"--evidence adds to articles; it does not go with {chosen[0]}")
     if force and not warc_file:
         raise PressnewsError("--force goes with --warc FILE")
     if source and (events or trainers or xlsx):

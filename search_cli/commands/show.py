@@ -86,7 +86,7 @@ def show(record_id: str, db: str | None, as_json: bool, why: bool, with_history:
                 "`pressnews search`, `events` and `trainers` print ids"
             )
         if why and with_history:
-            raise click.UsageError("--why and --history: choose one")
+            raise PressnewsError("--why and --history: choose one")
         if with_history:
             show_history(store, doc, as_json)
             return
