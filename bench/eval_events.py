@@ -1,10 +1,10 @@
 """Score the grouping of training reports into events against hand-labelled articles.
 
-    .venv/bin/python bench/eval_events.py --split dev [-v]     # tune on this only
-    .venv/bin/python bench/eval_events.py --split heldout      # report, once
+    .venv/bin/python bench/eval_events.py --split dev [-v]     # tune on this only (P and Q)
+    .venv/bin/python bench/eval_events.py --split heldout      # report, once (writer T)
 
-The sets are in tests/eval/events (see SPLIT.txt there): two writers, who never saw this code,
-each wrote about 60 articles from tests/eval/events/BRIEF.md: trainings reported by two or three
+The sets are in tests/eval/events (see SPLIT.txt there): writers who never saw this code each
+wrote about 60 articles from tests/eval/events/BRIEF.md: trainings reported by two or three
 outlets in different words, look-alike different trainings, near-miss non-trainings. Each
 article goes through the real enrichment (`crawler.enrich.enrich`, as a crawl runs it), then
 the training facts and the grouping the store uses (`crawler.events`).
@@ -38,7 +38,7 @@ EVAL = ROOT / "tests" / "eval" / "events"
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    files = {"dev": ["dev.jsonl"], "heldout": ["heldout.jsonl"]}[split]
+    files = {"dev": ["dev.jsonl", "dev_Q.jsonl"], "heldout": ["heldout_T.jsonl"]}[split]
     rows: list[dict[str, Any]] = []
     for name in files:
         with open(EVAL / name, encoding="utf-8") as fh:

@@ -287,3 +287,88 @@ def test_apply_is_pure_and_ordered():
     assert a.decrees == [] and a.relevant is True
     apply(a, [parse_change("remove", "province")])
     assert (a.province, a.province_now) == (None, None)
+
+
+# -- corrections recompute the training events at once ------------------------------------------
+SECOND_REPORT = make_article(
+    "hn2",
+    url="https://baohanam.vn/phat-ngon-2022",
+    source="baohanam",
+    title="Hơn 100 người phát ngôn được tập huấn",
+    body=(
+        "Ngày 23/9/2022, Sở Thông tin và Truyền thông tỉnh Hà Nam tổ chức tập huấn kỹ năng phát "
+        "ngôn và cung cấp thông tin cho báo chí. Ông Nguyễn Văn Hiếu, Giám đốc Sở khai mạc."
+    ),
+    published="2022-09-24",
+    event_date="2022-09-23",
+    date="2022-09-24",
+    province="Hà Nam",
+    province_now="Ninh Bình",
+    relevant=True,
+    speakers=[Speaker("Nguyễn Văn Hiếu", "Giám đốc Sở Thông tin và Truyền thông")],
+    topics=["phát ngôn"],
+)
+
+
+@pytest.fixture
+def events_db(db: Path) -> Path:
+    """The store after a crawl: a second report of the Hà Nam training, events computed."""
+    from crawler.events.recompute import recompute_events
+
+    with Store.open(db) as store:
+        store.upsert(SECOND_REPORT)
+        recompute_events(store)
+    return db
+
+
+def event_of(db: Path, article_id: str) -> tuple[str | None, str | None, list[str]]:
+    """(event id, its province now, its report ids) of the article; Nones when in no event."""
+    from indexer.events import event_of_article, get_event
+
+    with Store.open_readonly(db) as store:
+        eid = event_of_article(store, article_id)
+        ev = get_event(store, eid) if eid else None
+    if ev is None:
+        return None, None, []
+    return ev.id, ev.province_now, sorted(r.id for r in ev.reports)
+
+
+def test_corrections_recompute_the_events_of_the_provinces_concerned_at_once(events_db, aid):
+    db = events_db
+    eid, where, reports = event_of(db, aid)
+    assert where == "Ninh Bình" and reports == sorted([aid, "hn2"])
+    # Not relevant: the article leaves its event at once, the other report keeps it.
+    result = cli(db, "correct", aid, "--set", "relevant=false")
+    assert_clean_success(result)
+    assert "Training events of Ninh Bình recomputed: the article is in no event." in result.output
+    assert event_of(db, aid) == (None, None, [])
+    assert event_of(db, "hn2") == (eid, "Ninh Bình", ["hn2"])
+    # Undone: back in the same event.
+    result = cli(db, "correct", "--undo", "1")
+    assert_clean_success(result)
+    assert f"the article is a report of event {eid}." in result.output
+    assert event_of(db, aid) == (eid, "Ninh Bình", sorted([aid, "hn2"]))
+    # Another province: out of the Hà Nam training, into an event of Thanh Hóa; both provinces
+    # recomputed.
+    result = cli(db, "correct", aid, "--set", "province=Thanh Hóa")
+    assert_clean_success(result)
+    assert "Training events of Thanh Hóa and Ninh Bình recomputed" in result.output
+    new_id, where, reports = event_of(db, aid)
+    assert where == "Thanh Hóa" and reports == [aid]
+    other_id, where, reports = event_of(db, "hn2")
+    assert where == "Ninh Bình" and reports == ["hn2"]
+    assert eid in (new_id, other_id) and new_id != other_id  # a split of equal parts
+    # `pressnews events` shows it without a crawl or a reprocess.
+    listed = json.loads(cli(db, "events", "--province", "Thanh Hóa", "--json").output)
+    assert new_id in {e["id"] for e in listed}
+
+
+def test_a_correction_of_an_article_outside_the_events_recomputes_nothing(events_db, aid):
+    db = events_db
+    assert_clean_success(cli(db, "correct", aid, "--set", "relevant=false"))
+    before = snapshot(db.parent)
+    result = cli(db, "correct", aid, "--set", "speaker=Lê Thị Hoa")
+    assert_clean_success(result)
+    assert "Training events" not in result.output
+    assert event_of(db, aid) == (None, None, [])
+    assert snapshot(db.parent) != before  # the correction itself is stored

@@ -35,6 +35,9 @@ LEAD = ", Sở Thông tin và Truyền thông tổ chức hội nghị tập hu�
         ("Ngày 3/10/2023", "2023-09-01", None),  # after publication
         ("Ngày 3/10/2099", None, None),  # after today
         ("Ngày 23/9/22", None, "2022-09-23"),
+        ("Trong 2 ngày 13 và 14-1", "2026-01-14", "2026-01-13"),  # the month after a dash
+        ("Trong 2 ngày 15 và 16.10", "2024-10-16", "2024-10-15"),
+        ("Sau 3 ngày học tập (từ 5-7/9), chiều 7/9", "2023-09-08", "2023-09-05"),  # "từ" opens
     ],
 )
 def test_date_styles(opening: str, published: str | None, expected: str | None) -> None:

@@ -250,6 +250,13 @@ def test_national_events_venues_and_lists(title, body, source_province, expected
             "Thanh Hóa",
             "Thanh Hóa",
         ),
+        (  # where the lecturers speak from is not where the training is
+            "Tập huấn trực tuyến về thông tin đối ngoại",
+            "Sở Thông tin và Truyền thông tổ chức lớp tập huấn trực tuyến của tỉnh, kết nối tới "
+            "11 điểm cầu cấp huyện; giảng viên giảng bài từ Hà Nội.",
+            "Sóc Trăng",
+            "Sóc Trăng",
+        ),
     ],
 )
 def test_cities_institutions_and_stretches(title, body, source_province, expected) -> None:

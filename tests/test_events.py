@@ -11,6 +11,7 @@ from conftest import make_article
 from crawler.enrich.training import (
     attendance,
     audience,
+    first_day,
     organisers,
     phase,
     relative_day,
@@ -74,6 +75,92 @@ def test_format_online_hybrid_in_person() -> None:
         == "hybrid"
     )
     assert training_format("Lớp tập huấn diễn ra tại hội trường Sở.") == "in_person"
+    # people attending at the main site, others online: hybrid
+    assert (
+        training_format("Tại điểm cầu chính có hơn 120 đại biểu; các xã tham gia trực tuyến.")
+        == "hybrid"
+    )
+    assert training_format("hơn 2.000 đại biểu tham dự tại điểm cầu chính và 168 điểm cầu") == (
+        "hybrid"
+    )
+    # a speaker at the central site of an online training is no audience there
+    assert (
+        training_format(
+            "Hội nghị theo hình thức trực tuyến tới các điểm cầu xã. Tại điểm cầu trung tâm, "
+            "bà Lục Thị Hương phát biểu khai mạc."
+        )
+        == "online"
+    )
+    # a conference connected online to the districts, its format not named online: hybrid
+    assert training_format("Hội nghị kết nối trực tuyến với các huyện trong tỉnh.") == "hybrid"
+    assert (
+        training_format("theo hình thức trực tuyến, kết nối trực tuyến tới 99 điểm cầu xã")
+        == "online"
+    )
+
+
+@pytest.mark.parametrize(
+    "body, reported, first, last",
+    [
+        (  # the closing day, "sau 2 ngày"
+            "Chiều 19/4, lớp tập huấn kỹ năng phát ngôn đã bế mạc sau 2 ngày làm việc.",
+            "2023-04-19",
+            "2023-04-18",
+            "2023-04-19",
+        ),
+        (  # a dot between day and month does not end the sentence; "ba ngày" in words
+            "Lớp bồi dưỡng do Sở tổ chức đã bế mạc chiều 14.6 sau 3 ngày học tập.",
+            "2024-06-14",
+            "2024-06-12",
+            "2024-06-14",
+        ),
+        (
+            "Chiều 5-3, lớp bồi dưỡng kỹ năng phát ngôn kết thúc sau ba ngày.",
+            "2026-03-05",
+            "2026-03-03",
+            "2026-03-05",
+        ),
+        (  # a numbered later day
+            "Chiều 24/11, Giám đốc Sở bế mạc lớp tập huấn.\nTrong ngày học thứ hai, học viên "
+            "thực hành.",
+            "2023-11-24",
+            "2023-11-23",
+            "2023-11-24",
+        ),
+        (  # the last day of a span the text gives
+            "Chiều 12/6, lớp tập huấn (từ 10-12/6) đã kết thúc.",
+            "2024-06-12",
+            "2024-06-10",
+            "2024-06-12",
+        ),
+        (  # a span starting on the reported date: nothing to move
+            "Trong 2 ngày 24 và 25-9, hội nghị diễn ra. Ngày đầu tiên cho sở ngành; ngày thứ "
+            "hai cho các xã.",
+            "2025-09-24",
+            "2025-09-24",
+            None,
+        ),
+        (  # an opening-day report that describes the programme: nothing to move
+            "Sáng 8/6, khai mạc lớp tập huấn; ngày thứ hai học viên thực hành.",
+            "2024-06-08",
+            "2024-06-08",
+            None,
+        ),
+        (  # "sau 2 ngày" about something else than the closing of this day
+            "Ngày 12/7, hội nghị tập huấn diễn ra. Sau 2 ngày, Sở gửi tài liệu.",
+            "2024-07-12",
+            "2024-07-12",
+            None,
+        ),
+        ("Sau 2 ngày làm việc, lớp bế mạc.", None, None, None),
+    ],
+)
+def test_first_day_of_a_report_of_a_later_day(
+    body: str, reported: str | None, first: str | None, last: str | None
+) -> None:
+    assert first_day(body, reported) == (first, last)
+    facts = training_facts("Bế mạc lớp tập huấn", body, reported)
+    assert facts.start == first
 
 
 def test_organisers_audience_span_phase() -> None:

@@ -18,9 +18,11 @@ from indexer.model import Evidence
 
 # Day and month, with an optional year: 23/9/2022, 6-4-2021, 25/11, 09.02.2017, 23/9/204.
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\2(\d{1,4}))?(?![\d/])")
-# A span of days: "từ ngày 10 đến 12/5/2023", "trong 2 ngày 10-11/5", "ngày 9 và 10/11" (first day).
+# A span of days: "từ ngày 10 đến 12/5/2023", "trong 2 ngày 10-11/5", "ngày 9 và 10/11",
+# "trong 2 ngày 13 và 14-1" (first day). The month's separator is the year's.
 _RANGE = re.compile(
-    r"(?<![\d/.-])(\d{1,2})\s*(?:-|–|đến|và)\s*(?:ngày\s*)?\d{1,2}\s?/\s?(\d{1,2})(?:/(\d{1,4}))?(?![\d/])"
+    r"(?<![\d/.-])(\d{1,2})\s*(?:-|–|đến|và)\s*(?:ngày\s*)?\d{1,2}\s?([/.-])\s?(\d{1,2})"
+    r"(?:\2(\d{1,4}))?(?![\d/])"
 )
 # "ngày 12 tháng 3 năm 2025", "ngày 12 tháng 3", "ngày 25 và 26 tháng 11 năm 2021" (first day).
 _WORDS = re.compile(
@@ -33,7 +35,7 @@ _TIME_AFTER = re.compile(r"^\s*[|,-]?\s*\d{1,2}:\d{2}")
 # Clause openers that make a date an event date: "Sáng", "Chiều ngày", "Sáng nay (", "Ngày".
 _EVENT_BEFORE = re.compile(
     r"(?:^|[\s,.;:(–-])(?:sáng|chiều|trưa|tối|đêm|ngày|hôm nay|hôm qua|nay|qua|vừa qua|"
-    r"trong (?:hai |2 |ba |3 )?ngày|từ ngày|vào ngày|hôm)\s*(?:ngày\s*)?\(?\s*$",
+    r"trong (?:hai |2 |ba |3 )?ngày|từ ngày|từ|vào ngày|hôm)\s*(?:ngày\s*)?\(?\s*$",
     re.I,
 )
 # Words just before a date that tie it to a document, deadline or validity, not to the event.
@@ -70,11 +72,15 @@ def _candidates(text: str) -> list[tuple[int, int, int, str | None]]:
     """(offset, day, month, year as written or None) for each date-like phrase, in text order."""
     out = []
     taken: list[tuple[int, int]] = []
-    for rx in (_WORDS, _RANGE):
-        for m in rx.finditer(text):
-            # The day's offset, so that the "ngày" of "ngày 12 tháng 3" opens it as an event.
-            out.append((m.start(1), int(m.group(1)), int(m.group(2)), m.group(3), m.end()))
-            taken.append(m.span())
+    for m in _WORDS.finditer(text):
+        # The day's offset, so that the "ngày" of "ngày 12 tháng 3" opens it as an event.
+        out.append((m.start(1), int(m.group(1)), int(m.group(2)), m.group(3), m.end()))
+        taken.append(m.span())
+    for m in _RANGE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        out.append((m.start(1), int(m.group(1)), int(m.group(3)), m.group(4), m.end()))
+        taken.append(m.span())
     for m in _NUMERIC.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

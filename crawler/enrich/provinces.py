@@ -32,6 +32,10 @@ _CENTRAL = re.compile(
 # Mentions listed side by side ("tại Hà Nội, Đà Nẵng, TP Hồ Chí Minh và Cần Thơ"): places
 # among others, none of them the article's province.
 _LIST_GAP = re.compile(r"^\s*(?:,|và|;)\s*(?:(?:tỉnh|thành phố|TP\.?)\s*)?$")
+# "giảng viên giảng bài từ Hà Nội", "phóng viên từ Đà Nẵng": where someone comes or speaks
+# from, not where the article's event is (unless a stretch follows: "từ X đến Y").
+_ORIGIN_BEFORE = re.compile(r"\btừ\s+(?:(?:tỉnh|thành phố|TP\.?)\s*)?$", re.IGNORECASE)
+_ORIGIN_NOT_AFTER = re.compile(r"^\s*(?:\(|,)?[^.;,\n]{0,40}?\b(?:đến|tới)\b")
 # "từ Thanh Hóa đến Bình Thuận": the two ends of a stretch of provinces.
 _RANGE_GAP = re.compile(r"^\s*(?:đến|tới)\s*(?:(?:tỉnh|thành phố|TP\.?)\s*)?$")
 
@@ -80,6 +84,11 @@ def detect_province(
             if venue:  # "tại Hà Nội", "tại thành phố Hạ Long (Quảng Ninh)": where, not whose
                 w *= 0.3 if name == "Hà Nội" else 0.5
                 notes.append("a venue ×" + ("0.3" if name == "Hà Nội" else "0.5"))
+            if _ORIGIN_BEFORE.search(text[max(0, off - 20) : off]) and not _ORIGIN_NOT_AFTER.match(
+                text[_end : _end + 50]
+            ):
+                w *= 0.3
+                notes.append("an origin ×0.3")
             if _INSTITUTION_BEFORE.search(text[max(0, off - 60) : off]):
                 w *= 0.3
                 notes.append("an institution's name ×0.3")

@@ -52,7 +52,7 @@ def report_record(doc: dict[str, Any], order: int) -> ReportInput:
         order=order,
         province=doc.get("province"),
         province_now=doc.get("province_now"),
-        start=start,
+        start=facts.start,
         end=facts.end,
         published=published,
         title=title,

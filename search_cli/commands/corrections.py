@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from indexer.corrections import FIELDS, Change, Correction, list_corrections, parse_change, record
@@ -11,6 +13,10 @@ from indexer.errors import PressnewsError
 
 from .. import output
 from ..common import db_option, env, open_store
+
+if TYPE_CHECKING:
+    from crawler.events.recompute import CorrectionRecompute
+    from indexer.store import Store
 
 
 @click.command()
@@ -43,7 +49,8 @@ def correct(
     db: str | None,
 ) -> None:
     """Correct an article's values, for good: kept apart from what extraction found and applied
-    again whenever the article is re-crawled or reprocessed.
+    again whenever the article is re-crawled or reprocessed. The training events of the
+    provinces the article concerns are recomputed at once.
 
     \b
     pressnews correct ID --set province="Hà Nam" --note "the event was in Phủ Lý"
@@ -55,7 +62,9 @@ def correct(
             raise PressnewsError("--undo takes a correction id alone: no ID, --set or --remove")
         with open_store(db, must_exist=True) as store:
             c = undo_correction(store, undo_id)
+            events = _recompute(store, c.article_id)
         click.echo(f"Undid correction {c.id} of article {c.article_id}: {c.describe()}.")
+        _echo_events(events)
         return
     if not article_id:
         raise PressnewsError("give the article's ID (or --undo CORRECTION_ID)")
@@ -66,9 +75,26 @@ def correct(
     who = author if author is not None else env().user or ""
     with open_store(db, must_exist=True) as store:
         done = record(store, article_id, changes, note=note, author=who)
+        events = _recompute(store, article_id)
     for c in done:
         click.echo(f"Correction {c.id} of article {c.article_id}: {c.describe()}.")
+    _echo_events(events)
     click.echo("Undo one with: pressnews correct --undo CORRECTION_ID")
+
+
+def _recompute(store: Store, article_id: str) -> CorrectionRecompute | None:
+    """The training events of the provinces the corrected article concerns, recomputed now."""
+    from crawler.events.recompute import recompute_after_correction
+
+    return recompute_after_correction(store, article_id)
+
+
+def _echo_events(done: CorrectionRecompute | None) -> None:
+    if done is None:
+        return
+    where = " and ".join(p or "no province" for p in done.provinces)
+    now = f"a report of event {done.event}" if done.event else "in no event"
+    click.echo(f"Training events of {where} recomputed: the article is {now}.")
 
 
 @click.command()
