@@ -47,6 +47,18 @@ def emit_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
     click.echo(buf.getvalue(), nl=False)
 
 
+def emit_records(
+    records: Sequence[Any], columns: Sequence[str], as_json: bool, as_csv: bool
+) -> bool:
+    """`--json` (each record's `to_dict()`) or `--csv` (each record's `flat()` row) when asked;
+    False when neither was, and the caller prints its table."""
+    if as_json:
+        emit_json([r.to_dict() for r in records])
+    elif as_csv:
+        emit_csv([r.flat() for r in records], columns)
+    return as_json or as_csv
+
+
 def _flat(value: Any) -> str:
     if value is None:
         return ""

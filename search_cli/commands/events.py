@@ -76,11 +76,7 @@ def events(
     q = EventQuery(query, province, province_exact, speaker, decree, start, end, limit)
     with open_store(db, readonly=True) as store:
         found = list_events(store, q)
-    if as_json:
-        output.emit_json([ev.to_dict() for ev in found])
-        return
-    if as_csv:
-        output.emit_csv([ev.flat() for ev in found], EVENT_COLUMNS)
+    if output.emit_records(found, EVENT_COLUMNS, as_json, as_csv):
         return
     if not found:
         click.echo("No matching trainings.")
@@ -139,11 +135,7 @@ def trainers(
     start, end = _dates(date_from, date_to)
     with open_store(db, readonly=True) as store:
         found = list_trainers(store, TrainerQuery(province, start, end, org, name, limit))
-    if as_json:
-        output.emit_json([t.to_dict() for t in found])
-        return
-    if as_csv:
-        output.emit_csv([t.flat() for t in found], TRAINER_COLUMNS)
+    if output.emit_records(found, TRAINER_COLUMNS, as_json, as_csv):
         return
     if not found:
         click.echo("No matching trainers.")
