@@ -440,3 +440,27 @@ def test_live_events_sync_and_aggregations(store: Store):
     finally:
         es.indices.delete(index=f"{alias}-v*", allow_no_indices=True)
         es.indices.delete_index_template(name=alias)
+
+
+# -- a crawl with --es syncs both -----------------------------------------------------------------
+def test_crawl_with_es_syncs_articles_and_events(site_server, tmp_path: Path):
+    from conftest import FAST, run_cli, write_sources
+
+    fake = FakeElasticsearch()
+    try:
+        sources = write_sources(site_server, tmp_path / "s.toml", ["sitemaponly"])
+        db = tmp_path / "d.db"
+        result = run_cli(
+            "crawl", "--db", str(db), "--sources", str(sources), "-q", "--es", fake.url, *FAST
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        with Store.open_readonly(db) as s:
+            n_events = ev_store.count_events(s)
+        assert n_events > 0
+        assert f"Elasticsearch: {n_events} training event(s) synced, 0 deleted, 0 failed." in (
+            result.stdout
+        )
+        assert len(fake.indices["pressnews-events-v1"]["docs"]) == n_events
+        assert fake.indices["pressnews-articles-v1"]["docs"]
+    finally:
+        fake.close()
