@@ -15,6 +15,12 @@ Writing (`crawler.events.recompute` calls these after a crawl and after `pressne
   merge, the oldest id survives and the others become aliases; when an event splits, its id
   stays with the larger part; a new event's id comes from its first report.
 - `replace_trainers(store, trainers)`.
+- `stamp_event_changes(store)`: at the end of a recompute, a new `seq` for every event whose
+  data changed; events removed by `replace_events` leave a record in `event_deletions`.
+
+The Elasticsearch checkpoint (`indexer/elastic/events_sync.py` reads and marks it):
+`pending_event_sync`, `mark_events_synced`, `pending_event_deletions`,
+`mark_event_deletions_done`, `count_pending_event_sync`, `reset_event_sync`.
 """
 
 from __future__ import annotations
