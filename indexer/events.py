@@ -15,10 +15,17 @@ Writing (`crawler.events.recompute` calls these after a crawl and after `pressne
   merge, the oldest id survives and the others become aliases; when an event splits, its id
   stays with the larger part; a new event's id comes from its first report.
 - `replace_trainers(store, trainers)`.
+- `stamp_event_changes(store)`: at the end of a recompute, a new `seq` for every event whose
+  data changed; events removed by `replace_events` leave a record in `event_deletions`.
+
+The Elasticsearch checkpoint (`indexer/elastic/events_sync.py` reads and marks it):
+`pending_event_sync`, `mark_events_synced`, `pending_event_deletions`,
+`mark_event_deletions_done`, `count_pending_event_sync`, `reset_event_sync`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -198,6 +205,12 @@ def replace_events(
         for eid in scope_ids:
             if eid not in survivors:
                 conn.execute("DELETE FROM events WHERE id = ?", (eid,))
+                # Elasticsearch must forget it too (the next `pressnews index` deletes it).
+                conn.execute(
+                    "INSERT INTO event_deletions(id, seq) VALUES (?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq",
+                    (eid, _next_change_seq(store)),
+                )
         next_created = int(
             conn.execute("SELECT coalesce(max(created), 0) FROM events").fetchone()[0]
         )
@@ -243,6 +256,91 @@ def replace_events(
         report.merged = len(result.aliases)
         report.dropped = len(result.dropped)
     return report
+
+
+def _next_change_seq(store: Store) -> int:
+    """The next number of the events' change counter (`meta.events_change_seq`)."""
+    seq = int(store.get_meta("events_change_seq", "0") or 0) + 1
+    store.set_meta("events_change_seq", str(seq))
+    return seq
+
+
+def _hash(data: str) -> str:
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()
+
+
+def stamp_event_changes(store: Store) -> int:
+    """Give a new `seq` to every event whose data changed since it was last stamped (so the
+    Elasticsearch sync sends it again); drop deletion records of ids that exist again. Run at
+    the end of every recompute, once the events are complete (trainer ids included), so an
+    event rewritten with the same data is not sent again. Returns how many events changed."""
+    changed = 0
+    with store.transaction():
+        rows = store.conn.execute("SELECT id, data, data_hash FROM events").fetchall()
+        for eid, data, old in rows:
+            new = _hash(data)
+            if new != old:
+                store.conn.execute(
+                    "UPDATE events SET seq = ?, data_hash = ? WHERE id = ?",
+                    (_next_change_seq(store), new, eid),
+                )
+                changed += 1
+        store.conn.execute("DELETE FROM event_deletions WHERE id IN (SELECT id FROM events)")
+    return changed
+
+
+# -- the Elasticsearch checkpoint (indexer/elastic/events_sync.py) -----------------------------
+def pending_event_sync(store: Store) -> list[tuple[str, int, Event]]:
+    """(id, seq, event) of every event changed since Elasticsearch last accepted it."""
+    return [
+        (eid, seq, Event.from_dict(json.loads(data)))
+        for eid, seq, data in store.conn.execute(
+            "SELECT id, seq, data FROM events WHERE seq > es_seq ORDER BY seq"
+        ).fetchall()
+    ]
+
+
+def count_pending_event_sync(store: Store) -> int:
+    """Events to send plus deletions to send."""
+    sent = store.conn.execute("SELECT count(*) FROM events WHERE seq > es_seq").fetchone()[0]
+    return sent + len(pending_event_deletions(store))
+
+
+def mark_events_synced(store: Store, accepted: list[tuple[str, int]]) -> None:
+    """Record that Elasticsearch accepted these (id, seq) versions."""
+    with store.transaction():
+        store.conn.executemany(
+            "UPDATE events SET es_seq = max(es_seq, ?) WHERE id = ?",
+            [(seq, eid) for eid, seq in accepted],
+        )
+
+
+def pending_event_deletions(store: Store) -> list[tuple[str, int]]:
+    """(id, seq) of events that left the store and may still be in Elasticsearch."""
+    return [
+        (r[0], r[1])
+        for r in store.conn.execute(
+            "SELECT id, seq FROM event_deletions WHERE id NOT IN (SELECT id FROM events) "
+            "ORDER BY seq"
+        )
+    ]
+
+
+def mark_event_deletions_done(store: Store, done: list[tuple[str, int]]) -> None:
+    """Forget deletions Elasticsearch carried out (or had nothing to delete for), unless the
+    id left again since (a newer seq)."""
+    with store.transaction():
+        store.conn.executemany(
+            "DELETE FROM event_deletions WHERE id = ? AND seq <= ?", [(i, s) for i, s in done]
+        )
+
+
+def reset_event_sync(store: Store) -> None:
+    """Forget what Elasticsearch holds (a rebuild sends every event to an empty index, so
+    nothing is left there to delete)."""
+    with store.transaction():
+        store.conn.execute("UPDATE events SET es_seq = 0")
+        store.conn.execute("DELETE FROM event_deletions")
 
 
 def _first_report_ids(groups: list[list[str]]) -> Callable[[list[str]], str]:

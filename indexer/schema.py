@@ -6,6 +6,7 @@ released migration: add a new one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -39,6 +40,45 @@ def _dates_never_invented(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE articles SET seq = ? + rowid", (seq,))
     conn.execute(
         "INSERT INTO meta(key, value) VALUES ('seq', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (str(seq + top),),
+    )
+
+
+def _events_sync_checkpoint(conn: sqlite3.Connection) -> None:
+    """Elasticsearch sync of the training events (indexer/elastic/events_sync.py).
+
+    events.seq: bumped (from the counter `meta.events_change_seq`) whenever an event's data
+    changes (`indexer.events.stamp_event_changes`, run at the end of every recompute);
+    events.es_seq: the seq Elasticsearch last accepted; events.data_hash: sha1 of the data last
+    stamped. event_deletions: ids of events that left the store (merged into another, or no
+    longer a training), with the seq they left at, until Elasticsearch confirms the delete.
+    Existing events are all queued for the next sync."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    for name, decl in (
+        ("seq", "INTEGER NOT NULL DEFAULT 0"),
+        ("es_seq", "INTEGER NOT NULL DEFAULT 0"),
+        ("data_hash", "TEXT NOT NULL DEFAULT ''"),
+    ):
+        if name not in cols:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {name} {decl}")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS event_deletions (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS events_pending ON events(seq, es_seq)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'events_change_seq'").fetchone()
+    seq = int(row[0]) if row else 0
+    top = conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
+    conn.execute("UPDATE events SET seq = ? + rowid WHERE seq = 0", (seq,))
+    conn.executemany(
+        "UPDATE events SET data_hash = ? WHERE rowid = ?",
+        [
+            (hashlib.sha1(data.encode("utf-8")).hexdigest(), rowid)
+            for rowid, data in conn.execute("SELECT rowid, data FROM events").fetchall()
+        ],
+    )
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('events_change_seq', ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (str(seq + top),),
     )
@@ -244,6 +284,9 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         PRIMARY KEY (run_id, source)
     );
     """,
+    # Elasticsearch sync of the training events: events.seq/es_seq/data_hash and
+    # event_deletions (see `_events_sync_checkpoint`).
+    _events_sync_checkpoint,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -76,6 +76,11 @@ class Environment:
 
         return alias_for(self.es_prefix)
 
+    def es_events_alias(self) -> str:
+        from indexer.elastic.mapping import events_alias_for
+
+        return events_alias_for(self.es_prefix)
+
 
 def env() -> Environment:
     """The environment as the `pressnews` group read it when this invocation started."""

@@ -7,8 +7,9 @@ objects' ids and references, and the Kibana import request.
 
 `FakeElasticsearch` and `FakeKibana` below are small loopback HTTP stand-ins for the third-party
 servers, NOT pressnews code: they answer only the endpoints the sync and the import call
-(`/`, `_index_template`, `_alias`, index create/exists/get/_mapping, `_bulk`, `_aliases`,
-`/api/saved_objects/_import`) with the response shapes documented by Elastic, and record the
+(`/`, `_index_template`, `_alias`, index create/exists/get/_mapping, `_bulk` with index and
+delete actions, `_aliases`, `/api/saved_objects/_import`) with the response shapes documented
+by Elastic, and record the
 requests so the tests can look at what pressnews sent. They do not analyse text or search: the
 search semantics are checked against a real cluster by tests/test_search_contract.py (ES_URL).
 """
@@ -177,18 +178,43 @@ class FakeElasticsearch(_Server):
         if len(parts) == 2 and parts[1] == "_mapping":
             if name not in self.indices:
                 return self._missing(name)
-            return 200, {
-                name: {"mappings": {"_meta": {"pressnews_mapping_version": m.MAPPING_VERSION}}}
-            }
+            # The mapping the index got from the template matching its name (as Elasticsearch
+            # applies composable templates at creation).
+            meta = next(
+                (
+                    t["template"]["mappings"]["_meta"]
+                    for t in self.templates.values()
+                    if any(fnmatch.fnmatch(name, p) for p in t["index_patterns"])
+                ),
+                {"pressnews_mapping_version": m.MAPPING_VERSION},
+            )
+            return 200, {name: {"mappings": {"_meta": meta}}}
         return 400, {"error": f"fake: unsupported {method} {path}", "status": 400}
 
     def _bulk(self, raw: bytes) -> dict[str, Any]:
         lines = [json.loads(x) for x in raw.decode().splitlines() if x.strip()]
         items = []
-        for action, source in zip(lines[::2], lines[1::2], strict=True):
+        pairs: list[tuple[dict[str, Any], Any]] = []
+        while lines:  # a delete has no source line
+            action = lines.pop(0)
+            pairs.append((action, None if "delete" in action else lines.pop(0)))
+        for action, source in pairs:
             ((op, meta),) = action.items()
             doc_id, index = meta["_id"], meta["_index"]
-            if doc_id in self.throttle_once:
+            if op == "delete" and doc_id not in self.throttle_once:
+                docs = self.indices.get(index, {"docs": {}})["docs"]
+                found = docs.pop(doc_id, None) is not None
+                items.append(
+                    {
+                        op: {
+                            "_index": index,
+                            "_id": doc_id,
+                            "status": 200 if found else 404,
+                            "result": "deleted" if found else "not_found",
+                        }
+                    }
+                )
+            elif doc_id in self.throttle_once:
                 self.throttle_once.discard(doc_id)
                 items.append(
                     {
@@ -236,7 +262,11 @@ class FakeElasticsearch(_Server):
         for _method, path, _, raw in self.requests:
             if path.endswith("/_bulk"):
                 lines = [json.loads(x) for x in raw.decode().splitlines() if x.strip()]
-                out.append([next(iter(a.values()))["_id"] for a in lines[::2]])
+                ids, n = [], 0
+                while n < len(lines):
+                    ids.append(next(iter(lines[n].values()))["_id"])
+                    n += 1 if "delete" in lines[n] else 2
+                out.append(ids)
         return out
 
 
@@ -642,15 +672,16 @@ def test_saved_objects_ids_and_references_resolve():
         by_type.setdefault(o["type"], []).append(o)
         assert o["id"].startswith("pressnews-")
         assert o.get("typeMigrationVersion") and o.get("coreMigrationVersion")
-    (dv,) = by_type["index-pattern"]
+    dv = next(o for o in by_type["index-pattern"] if o["id"] == "pressnews-articles")
     # every article has first_seen; `date` is missing for undated ones (counted by `year`)
     assert dv["attributes"]["timeFieldName"] == "first_seen"
     assert dv["attributes"]["title"] == "pressnews-articles"
-    (dash,) = by_type["dashboard"]
+    dash = next(o for o in by_type["dashboard"] if o["id"] == "pressnews-dashboard")
     panel_types = {r["type"] for r in dash["references"]}
     assert panel_types == {"lens", "map"}
+    articles_lens = [o for o in by_type["lens"] if o["references"][0]["id"] == "pressnews-articles"]
     assert {r["id"] for r in dash["references"]} == {
-        o["id"] for o in by_type["lens"] + by_type["map"]
+        o["id"] for o in articles_lens + by_type["map"]
     }
     # Every field a chart or the map uses exists in the mapping, with an aggregatable type.
     props = m.mappings()["properties"]
@@ -662,7 +693,7 @@ def test_saved_objects_ids_and_references_resolve():
         return node["type"]
 
     used = set()
-    for lens in by_type["lens"]:
+    for lens in articles_lens:
         for layer in lens["attributes"]["state"]["datasourceStates"]["formBased"][
             "layers"
         ].values():
@@ -682,8 +713,8 @@ def test_saved_objects_ids_and_references_resolve():
 
 def test_saved_objects_for_another_prefix():
     objects = kb.load_saved_objects(alias="trial-articles")
-    (dv,) = [o for o in objects if o["type"] == "index-pattern"]
-    assert dv["attributes"]["title"] == "trial-articles"
+    titles = {o["id"]: o["attributes"]["title"] for o in objects if o["type"] == "index-pattern"}
+    assert titles == {"pressnews-articles": "trial-articles", "pressnews-events": "trial-events"}
 
 
 def test_kibana_import_request():

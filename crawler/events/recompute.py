@@ -26,6 +26,7 @@ from indexer.events import (
     relevant_articles,
     replace_events,
     replace_trainers,
+    stamp_event_changes,
     update_events,
 )
 from indexer.store import Store
@@ -54,6 +55,7 @@ def recompute_events(store: Store, *, full: bool = False) -> RecomputeReport:
     trainers, events = build_trainers(list(iter_events(store)))
     update_events(store, events)
     replace_trainers(store, trainers)
+    stamp_event_changes(store)  # what the Elasticsearch sync sends next
     return report
 
 

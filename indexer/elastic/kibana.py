@@ -41,6 +41,7 @@ from .kibana_charts import _meta as _meta
 from .kibana_charts import _pie as _pie
 from .kibana_charts import _terms_column as _terms_column
 from .kibana_charts import _xy as _xy
+from .kibana_events import EVENTS_DASHBOARD_ID
 from .kibana_objects import DASHBOARD_ID, load_saved_objects, main, to_ndjson
 from .kibana_objects import NDJSON as NDJSON
 from .kibana_objects import _dashboard as _dashboard
@@ -191,7 +192,10 @@ def summarize(result: dict[str, Any]) -> str:
     if errors:
         first = errors[0]
         line += f"; {len(errors)} failed (first: {first.get('type')}/{first.get('id')}: {first.get('error')})"
-    return line + f"; open /app/dashboards#/view/{DASHBOARD_ID}"
+    return line + (
+        f"; open /app/dashboards#/view/{DASHBOARD_ID} (articles) and "
+        f"/app/dashboards#/view/{EVENTS_DASHBOARD_ID} (trainings)"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,13 @@ from typing import Any
 
 DATA_VIEW_ID = "pressnews-articles"
 CORE_MIGRATION_VERSION = "8.8.0"
-TYPE_VERSIONS = {"index-pattern": "8.0.0", "lens": "8.9.0", "map": "8.4.0", "dashboard": "8.9.0"}
+TYPE_VERSIONS = {
+    "index-pattern": "8.0.0",
+    "lens": "8.9.0",
+    "map": "8.4.0",
+    "dashboard": "8.9.0",
+    "visualization": "8.0.0",
+}
 
 
 def _meta(obj_type: str) -> dict[str, Any]:
@@ -80,16 +86,29 @@ def _terms_column(field: str, label: str, size: int, data_type: str = "string") 
     }
 
 
-def _date_column() -> dict[str, Any]:
+def _date_column(interval: str = "auto", label: str = "Date") -> dict[str, Any]:
     return {
-        "label": "Date",
+        "label": label,
         "customLabel": True,
         "dataType": "date",
         "operationType": "date_histogram",
         "sourceField": "date",
         "isBucketed": True,
         "scale": "interval",
-        "params": {"interval": "auto", "includeEmptyRows": True, "dropPartials": False},
+        "params": {"interval": interval, "includeEmptyRows": True, "dropPartials": False},
+    }
+
+
+def _sum_column(field: str, label: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "customLabel": True,
+        "dataType": "number",
+        "operationType": "sum",
+        "isBucketed": False,
+        "scale": "ratio",
+        "sourceField": field,
+        "params": {"emptyAsNull": True},
     }
 
 
@@ -100,7 +119,12 @@ def _lens(
     bucket: dict[str, Any],
     visualization: dict[str, Any],
     description: str,
+    *,
+    data_view: str = DATA_VIEW_ID,
+    metric: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A by-reference Lens chart: one bucket column and one metric (`count`: a count of the
+    data view's documents unless `metric` says otherwise)."""
     layer = "layer1"
     return {
         "type": "lens",
@@ -114,7 +138,7 @@ def _lens(
                     "formBased": {
                         "layers": {
                             layer: {
-                                "columns": {"bucket": bucket, "count": _count_column()},
+                                "columns": {"bucket": bucket, "count": metric or _count_column()},
                                 "columnOrder": ["bucket", "count"],
                                 "incompleteColumns": {},
                             }
@@ -131,7 +155,7 @@ def _lens(
         "references": [
             {
                 "type": "index-pattern",
-                "id": DATA_VIEW_ID,
+                "id": data_view,
                 "name": f"indexpattern-datasource-layer-{layer}",
             }
         ],

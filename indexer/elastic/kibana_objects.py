@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .kibana_charts import (
+    DATA_VIEW_ID,
     _data_view,
     _date_column,
     _lens,
@@ -22,7 +23,16 @@ from .kibana_charts import (
     _terms_column,
     _xy,
 )
-from .mapping import DEFAULT_ALIAS
+from .kibana_events import (
+    EVENTS_DASHBOARD_ID,
+    EVENTS_DATA_VIEW_ID,
+    EVENTS_MAP_ID,
+    events_data_view,
+    events_panels,
+    spec_of,
+    with_spec,
+)
+from .mapping import DEFAULT_ALIAS, events_alias_beside
 
 NDJSON = Path(__file__).with_name("kibana") / "pressnews.ndjson"
 DASHBOARD_ID = "pressnews-dashboard"
@@ -97,8 +107,19 @@ def _panels() -> list[tuple[dict[str, Any], tuple[int, int, int, int]]]:
     return lens
 
 
+ARTICLES_TITLE = "pressnews: spokesperson training news"
+ARTICLES_DESCRIPTION = (
+    "Articles crawled by pressnews: over time, by province (map and chart), "
+    "speakers, documents cited, relevance, topics and sources."
+)
+
+
 def _dashboard(
     panel_objects: list[tuple[dict[str, Any], tuple[int, int, int, int]]],
+    *,
+    dash_id: str = DASHBOARD_ID,
+    title: str = ARTICLES_TITLE,
+    description: str = ARTICLES_DESCRIPTION,
 ) -> dict[str, Any]:
     panels = []
     references = []
@@ -118,11 +139,10 @@ def _dashboard(
         references.append({"type": obj["type"], "id": obj["id"], "name": ref})
     return {
         "type": "dashboard",
-        "id": DASHBOARD_ID,
+        "id": dash_id,
         "attributes": {
-            "title": "pressnews: spokesperson training news",
-            "description": "Articles crawled by pressnews: over time, by province (map and chart), "
-            "speakers, documents cited, relevance, topics and sources.",
+            "title": title,
+            "description": description,
             "panelsJSON": json.dumps(panels, separators=(",", ":")),
             "optionsJSON": json.dumps(
                 {
@@ -150,12 +170,35 @@ def _dashboard(
     }
 
 
+EVENTS_TITLE = "pressnews: spokesperson trainings"
+EVENTS_DESCRIPTION = (
+    "Training events (one per training, however many articles report it): per month, "
+    "attendance, map by province (works offline), trainers, documents taught, format."
+)
+
+
 def build_saved_objects(alias: str = DEFAULT_ALIAS) -> list[dict[str, Any]]:
-    """Every saved object, referenced objects first (data view, charts, map, dashboard)."""
+    """Every saved object, referenced objects first: the articles' data view, charts, map and
+    dashboard, then the events' (`kibana_events`)."""
     lens = _panels()
     map_obj = _map(alias)
     layout = [lens[0], (map_obj, (0, 12, 24, 24)), *lens[1:]]
-    return [_data_view(alias), *(o for o, _ in lens), map_obj, _dashboard(layout)]
+    events_alias = events_alias_beside(alias)
+    events = events_panels(events_alias)
+    return [
+        _data_view(alias),
+        *(o for o, _ in lens),
+        map_obj,
+        _dashboard(layout),
+        events_data_view(events_alias),
+        *(o for o, _ in events),
+        _dashboard(
+            events,
+            dash_id=EVENTS_DASHBOARD_ID,
+            title=EVENTS_TITLE,
+            description=EVENTS_DESCRIPTION,
+        ),
+    ]
 
 
 def to_ndjson(objects: list[dict[str, Any]]) -> str:
@@ -168,9 +211,17 @@ def load_saved_objects(alias: str | None = None, path: Path = NDJSON) -> list[di
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     if alias and alias != DEFAULT_ALIAS:
+        events_alias = events_alias_beside(alias)
+        titles = {DATA_VIEW_ID: alias, EVENTS_DATA_VIEW_ID: events_alias}
         for o in objects:
-            if o["type"] == "index-pattern":
-                o["attributes"]["title"] = alias
+            if o["type"] == "index-pattern" and o["id"] in titles:
+                o["attributes"]["title"] = titles[o["id"]]
+            elif o["type"] == "visualization" and o["id"] == EVENTS_MAP_ID:
+                spec = spec_of(o)
+                for data in spec["data"]:
+                    if isinstance(data.get("url"), dict):
+                        data["url"]["index"] = events_alias
+                with_spec(o, spec)
     return objects
 
 
@@ -199,6 +250,10 @@ def check_references(objects: list[dict[str, Any]]) -> list[str]:
         elif o["type"] == "lens":
             layers = attrs["state"]["datasourceStates"]["formBased"]["layers"]
             wanted = {f"indexpattern-datasource-layer-{lid}" for lid in layers}
+        elif o["type"] == "visualization":
+            source = json.loads(attrs["kibanaSavedObjectMeta"]["searchSourceJSON"])
+            if source.get("indexRefName"):
+                wanted.add(source["indexRefName"])
         elif o["type"] == "map":
             for layer in json.loads(attrs["layerListJSON"]):
                 ref = (layer.get("sourceDescriptor") or {}).get("indexPatternRefName")

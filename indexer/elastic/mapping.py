@@ -222,3 +222,94 @@ def as_request_body(names: IndexNames) -> dict[str, Any]:
     kw.pop("name")
     kw["_meta"] = kw.pop("meta")
     return kw
+
+
+# -- training events (`pressnews-events`) --------------------------------------------------------
+# Bumped when the events mapping changes in a way that needs `pressnews index --rebuild`.
+EVENTS_MAPPING_VERSION = 1
+
+
+def events_alias_for(prefix: str | None = None) -> str:
+    """`pressnews-events` for the default prefix: one document per training (indexer.events)."""
+    return f"{prefix or DEFAULT_PREFIX}-events"
+
+
+DEFAULT_EVENTS_ALIAS = events_alias_for(DEFAULT_PREFIX)
+
+
+def events_alias_beside(articles_alias: str) -> str:
+    """The events alias of the same prefix as an articles alias (`x-articles` -> `x-events`)."""
+    stem = articles_alias.removesuffix("-articles")
+    return f"{stem}-events"
+
+
+def event_mappings() -> dict[str, Any]:
+    """One document per training event (`indexer.event_model.Event`, see docs/interfaces.md),
+    plus derived fields: `location` (the province's map point), `year`, `report_count`,
+    `trainer_count`, `decree_keys`, `sources`. Objects, not nested: Kibana aggregates on
+    `trainers.name` directly (a training counts once per trainer)."""
+    return {
+        "dynamic": False,
+        "_meta": {"pressnews_mapping_version": EVENTS_MAPPING_VERSION},
+        "properties": {
+            "id": {"type": "keyword"},
+            "title": _text_twice(),
+            "start": _date(lenient=True),
+            "end": _date(lenient=True),
+            # start, else the earliest report's date; absent when no report dates it.
+            # The Kibana data view's time field.
+            "date": _date(lenient=True),
+            "year": {"type": "keyword"},  # "2024", or "undated"
+            "province": _keyword_with_folded(),  # the unit at the training's date
+            "province_now": _keyword_with_folded(),  # its 2025 unit
+            "location": {"type": "geo_point"},  # the map point of `province`
+            "organisers": _keyword_with_folded(),
+            "format": {"type": "keyword"},  # in_person, online, hybrid
+            "audience": _text_twice(),
+            "attendance": {
+                "properties": {
+                    "value": {"type": "integer"},
+                    "qualifier": {"type": "keyword"},  # "", "hơn", "trên", "gần", "khoảng"
+                }
+            },
+            "trainers": {
+                "type": "object",
+                "properties": {
+                    "name": _keyword_with_folded(),
+                    "role": _text_twice(),
+                    "trainer_id": {"type": "keyword"},
+                },
+            },
+            "trainer_count": {"type": "integer"},
+            "topics": {"type": "keyword"},
+            "decrees": _keyword_with_folded(),
+            "decree_keys": {"type": "keyword"},
+            "reports": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "keyword"},
+                    "url": {"type": "keyword"},
+                    "source": {"type": "keyword"},
+                    "title": {"type": "text", "analyzer": "vn_folded"},
+                    "date": _date(lenient=True),
+                },
+            },
+            "report_count": {"type": "integer"},
+            "sources": {"type": "keyword"},
+            "aliases": {"type": "keyword"},  # ids merged into this one (their documents deleted)
+            "phase": {"type": "keyword"},
+        },
+    }
+
+
+def events_index_template(names: IndexNames) -> dict[str, Any]:
+    """Keyword arguments for `es.indices.put_index_template`: the events' composable template
+    (same analysis and settings as the articles', its own mapping; no alias in it)."""
+    return {
+        "name": names.template,
+        "index_patterns": [names.pattern],
+        "priority": 200,
+        "template": {"settings": settings(), "mappings": event_mappings()},
+        "meta": {"description": "pressnews training events", "managed_by": "pressnews"},
+        "version": EVENTS_MAPPING_VERSION,
+    }

@@ -12,7 +12,7 @@ alias to it in one `_aliases` call; the old index is left in place (the report n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -45,11 +45,22 @@ class SyncReport:
     left: list[str] = field(default_factory=list)  # older versions left in place (never deleted)
     pending: int = 0  # articles still pending after the run
     warnings: list[str] = field(default_factory=list)
+    noun: str = "article"  # what the documents are ("article", "training event")
+    # Documents deleted because their record left the store (events merged or dropped).
+    to_delete: int = 0
+    deleted: int = 0
+    delete_failed: list[tuple[str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.accepted} of {self.sent} article(s) accepted into {self.index} (alias {self.alias})."
+            f"{self.accepted} of {self.sent} {self.noun}(s) accepted into {self.index} "
+            f"(alias {self.alias})."
         ]
+        if self.to_delete:
+            out.append(
+                f"{self.deleted} of {self.to_delete} {self.noun}(s) that left the store "
+                f"deleted from {self.index}."
+            )
         if self.created:
             out.append(f"Created {self.index} and the alias {self.alias}.")
         if self.rebuilt:
@@ -59,6 +70,8 @@ class SyncReport:
             out.append("Left in place (delete when no longer needed): " + ", ".join(self.left))
         if self.failed:
             out.append(f"{len(self.failed)} rejected; they stay pending and are retried next run.")
+        if self.delete_failed:
+            out.append(f"{len(self.delete_failed)} deletion(s) failed; they are retried next run.")
         out.extend(self.warnings)
         return out
 
@@ -122,20 +135,33 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def bulk_actions(articles: Iterable[dict[str, Any]], index: str) -> Iterator[dict[str, Any]]:
-    """Index actions for the bulk helper; `_id` is the article id, so a re-push overwrites."""
+def bulk_actions(
+    articles: Iterable[dict[str, Any]],
+    index: str,
+    to_doc: Callable[[dict[str, Any]], dict[str, Any]] = to_document,
+) -> Iterator[dict[str, Any]]:
+    """Index actions for the bulk helper; `_id` is the article id, so a re-push overwrites.
+    (`to_doc` makes the document: `to_document` for articles, `event_document` for events.)"""
     for article in articles:
         yield {
             "_op_type": "index",
             "_index": index,
             "_id": article["id"],
-            "_source": to_document(article),
+            "_source": to_doc(article),
         }
 
 
+def delete_actions(ids: Iterable[str], index: str) -> Iterator[dict[str, Any]]:
+    """Delete actions for the bulk helper (a record that left the store)."""
+    for doc_id in ids:
+        yield {"_op_type": "delete", "_index": index, "_id": doc_id}
+
+
 # -- index management -----------------------------------------------------------------------------
-def install_template(es: Elasticsearch, names: IndexNames) -> None:
-    es.indices.put_index_template(**index_template(names))
+def install_template(
+    es: Elasticsearch, names: IndexNames, template: dict[str, Any] | None = None
+) -> None:
+    es.indices.put_index_template(**(template or index_template(names)))
 
 
 def alias_targets(es: Elasticsearch, names: IndexNames) -> list[str]:
@@ -183,9 +209,14 @@ def _mapping_version(es: Elasticsearch, index: str) -> int | None:
     return int(v) if isinstance(v, int) or (isinstance(v, str) and v.isdigit()) else None
 
 
-def ensure_index(es: Elasticsearch, names: IndexNames, report: SyncReport) -> str:
+def ensure_index(
+    es: Elasticsearch,
+    names: IndexNames,
+    report: SyncReport,
+    template: dict[str, Any] | None = None,
+) -> str:
     """Install the template; create `<alias>-v1` behind the alias if there is no alias yet."""
-    install_template(es, names)
+    install_template(es, names, template)
     targets = alias_targets(es, names)
     if targets:
         return _write_index(targets, names)
@@ -234,6 +265,7 @@ def _push(
     max_retries: int,
     initial_backoff: float,
     on_accepted: Any,
+    to_doc: Callable[[dict[str, Any]], dict[str, Any]] = to_document,
 ) -> None:
     seqs = {aid: seq for aid, seq, _ in rows}
     accepted: list[tuple[str, int]] = []
@@ -245,7 +277,7 @@ def _push(
 
     results = helpers.streaming_bulk(
         es,
-        bulk_actions((a for _, _, a in rows), index),
+        bulk_actions((a for _, _, a in rows), index, to_doc),
         chunk_size=chunk_size,
         max_retries=max_retries,
         initial_backoff=initial_backoff,
@@ -269,6 +301,74 @@ def _push(
         flush()  # what was accepted before a failure stays recorded
 
 
+def _delete(
+    es: Elasticsearch,
+    rows: list[tuple[str, int]],
+    index: str,
+    report: SyncReport,
+    *,
+    chunk_size: int,
+    max_retries: int,
+    initial_backoff: float,
+    on_done: Callable[[list[tuple[str, int]]], None],
+) -> None:
+    """Bulk-delete these ids; a delete that found nothing (404) is done too."""
+    seqs = dict(rows)
+    done: list[tuple[str, int]] = []
+    results = helpers.streaming_bulk(
+        es,
+        delete_actions((i for i, _ in rows), index),
+        chunk_size=chunk_size,
+        max_retries=max_retries,
+        initial_backoff=initial_backoff,
+        max_backoff=60,
+        raise_on_error=False,
+        raise_on_exception=True,
+        yield_ok=True,
+    )
+    try:
+        for ok, item in results:
+            _op, info = next(iter(item.items()))
+            doc_id = str(info.get("_id", ""))
+            if doc_id in seqs and (ok or info.get("status") == 404):
+                done.append((doc_id, seqs[doc_id]))
+                report.deleted += 1
+            else:
+                report.delete_failed.append((doc_id or "?", _reason(info)))
+    finally:
+        if done:
+            on_done(done)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one index holds and how the store keeps its checkpoint (articles, events)."""
+
+    noun: str
+    template: Callable[[IndexNames], dict[str, Any]]
+    mapping_version: int
+    pending: Callable[[Any], list[tuple[str, int, dict[str, Any]]]]  # (id, seq, record)
+    count_pending: Callable[[Any], int]
+    mark_synced: Callable[[Any, list[tuple[str, int]]], None]
+    reset: Callable[[Any], None]
+    to_doc: Callable[[dict[str, Any]], dict[str, Any]]
+    # (id, seq) of records that left the store, and how to forget them once deleted
+    pending_deletions: Callable[[Any], list[tuple[str, int]]] | None = None
+    mark_deleted: Callable[[Any, list[tuple[str, int]]], None] | None = None
+
+
+ARTICLES = Kind(
+    noun="article",
+    template=index_template,
+    mapping_version=MAPPING_VERSION,
+    pending=lambda store: list(store.pending_sync()),
+    count_pending=lambda store: store.count_pending_sync(),
+    mark_synced=lambda store, accepted: store.mark_synced(accepted),
+    reset=lambda store: store.reset_sync(),
+    to_doc=to_document,
+)
+
+
 def sync(
     store: Any,
     es: Elasticsearch,
@@ -285,42 +385,70 @@ def sync(
     untouched, except that articles accepted before a mid-run failure are recorded as synced.
     """
     alias = alias or alias_for()  # pressnews-articles, or $PRESSNEWS_ES_PREFIX-articles
+    return sync_kind(
+        ARTICLES, store, es, alias=alias, rebuild=rebuild, chunk_size=chunk_size,
+        max_retries=max_retries, initial_backoff=initial_backoff,
+    )  # fmt: skip
+
+
+def sync_kind(
+    kind: Kind,
+    store: Any,
+    es: Elasticsearch,
+    *,
+    alias: str,
+    rebuild: bool = False,
+    chunk_size: int = 500,
+    max_retries: int = 5,
+    initial_backoff: float = 2.0,
+) -> SyncReport:
+    """`sync()` for any `Kind`: index what changed, delete what left, or rebuild."""
     names = IndexNames(alias)
-    report = SyncReport(alias=alias)
+    report = SyncReport(alias=alias, noun=kind.noun)
     url = url_of(es)
+    opts: dict[str, Any] = {
+        "chunk_size": chunk_size, "max_retries": max_retries, "initial_backoff": initial_backoff,
+    }  # fmt: skip
     with translate_errors(es, url):
         if not rebuild:
-            report.index = ensure_index(es, names, report)
+            report.index = ensure_index(es, names, report, kind.template(names))
             current = _mapping_version(es, report.index)
-            if current is not None and current < MAPPING_VERSION:
+            if current is not None and current < kind.mapping_version:
                 report.warnings.append(
-                    f"{report.index} has mapping version {current} < {MAPPING_VERSION}: "
+                    f"{report.index} has mapping version {current} < {kind.mapping_version}: "
                     "run `pressnews index --rebuild`"
                 )
-            rows = list(store.pending_sync())
+            rows = kind.pending(store)
             report.sent = len(rows)
             if rows:
                 _push(
-                    es, rows, report.index, report,
-                    chunk_size=chunk_size, max_retries=max_retries,
-                    initial_backoff=initial_backoff, on_accepted=store.mark_synced,
+                    es, rows, report.index, report, **opts,
+                    on_accepted=lambda acc: kind.mark_synced(store, acc), to_doc=kind.to_doc,
                 )  # fmt: skip
+            if kind.pending_deletions is not None and kind.mark_deleted is not None:
+                gone = kind.pending_deletions(store)
+                report.to_delete = len(gone)
+                mark_deleted = kind.mark_deleted
+                if gone:
+                    _delete(
+                        es, gone, report.index, report, **opts,
+                        on_done=lambda done: mark_deleted(store, done),
+                    )  # fmt: skip
         else:
-            _rebuild(store, es, names, report, chunk_size, max_retries, initial_backoff)
-    report.pending = store.count_pending_sync()
+            _rebuild(kind, store, es, names, report, opts)
+    report.pending = kind.count_pending(store)
     return report
 
 
 def _rebuild(
+    kind: Kind,
     store: Any,
     es: Elasticsearch,
     names: IndexNames,
     report: SyncReport,
-    chunk_size: int,
-    max_retries: int,
-    initial_backoff: float,
+    opts: dict[str, Any],
 ) -> None:
-    install_template(es, names)
+    install_template(es, names, kind.template(names))
     if es.indices.exists(index=names.alias) and not alias_targets(es, names):
         raise ElasticUnavailable(
             one_line(f"an index named {names.alias} exists where pressnews expects its alias")
@@ -333,20 +461,18 @@ def _rebuild(
 
     # Everything goes again. The store forgets what Elasticsearch held only now that the new
     # index exists; if the run dies below, the next plain sync re-pushes into the live alias.
-    store.reset_sync()
-    rows = list(store.pending_sync())
+    kind.reset(store)
+    rows = kind.pending(store)
     report.sent = len(rows)
     accepted: list[tuple[str, int]] = []
     if rows:
         _push(
-            es, rows, index, report,
-            chunk_size=chunk_size, max_retries=max_retries,
-            initial_backoff=initial_backoff, on_accepted=accepted.extend,
+            es, rows, index, report, **opts, on_accepted=accepted.extend, to_doc=kind.to_doc,
         )  # fmt: skip
     # The alias moves even when some documents failed: they stay pending and the next sync
     # sends them through the alias, i.e. into this new index.
     swap_alias(es, names, previous, index)
-    store.mark_synced(accepted)
+    kind.mark_synced(store, accepted)
     report.left = sorted(i for i in existing.values() if i != index)
     if report.left:
         report.warnings.append(

@@ -171,12 +171,21 @@ def crawl(
 def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
     """A crawl succeeds even when Elasticsearch is down; the next sync catches up."""
     from indexer.elastic.client import ElasticUnavailable
+    from indexer.elastic.events_sync import sync_events
     from indexer.elastic.sync import sync
 
     try:
         with open_store(path) as store:
-            rep = sync(store, access.connect(), alias=env().es_alias())
-        click.echo(f"Elasticsearch: {rep.accepted} article(s) synced, {len(rep.failed)} failed.")
+            es = access.connect()
+            rep = sync(store, es, alias=env().es_alias())
+            click.echo(
+                f"Elasticsearch: {rep.accepted} article(s) synced, {len(rep.failed)} failed."
+            )
+            erep = sync_events(store, es, alias=env().es_events_alias())
+        click.echo(
+            f"Elasticsearch: {erep.accepted} training event(s) synced, {erep.deleted} deleted, "
+            f"{len(erep.failed) + len(erep.delete_failed)} failed."
+        )
     except ElasticUnavailable as exc:
         click.echo(
             f"Warning: not synced to Elasticsearch ({exc}); the next sync catches up.", err=True

@@ -42,26 +42,43 @@ def index(
     password: str | None,
     ca_certs: str | None,
 ) -> None:
-    """Push stored articles to Elasticsearch: only what changed since the last successful sync."""
+    """Push stored articles, then training events, to Elasticsearch: only what changed since the
+    last successful sync (events that left the store are deleted from the index)."""
     from indexer.elastic.client import ElasticUnavailable
+    from indexer.elastic.events_sync import sync_events
     from indexer.elastic.sync import sync
 
     access = ElasticAccess(es_url, api_key, username, password, ca_certs)
     with open_store(db, must_exist=True) as store:
         try:
-            rep = sync(store, access.connect(), rebuild=rebuild, alias=env().es_alias())
+            es = access.connect()
+            rep = sync(store, es, rebuild=rebuild, alias=env().es_alias())
         except ElasticUnavailable as exc:
             raise PressnewsError(
                 f"{exc} (articles stay pending in the store; the next run sends them)"
             ) from None
-    for line in rep.lines():
+        for line in rep.lines():
+            click.echo(line)
+        try:
+            erep = sync_events(store, es, rebuild=rebuild, alias=env().es_events_alias())
+        except ElasticUnavailable as exc:
+            raise PressnewsError(
+                f"{exc} (training events stay pending in the store; the next run sends them)"
+            ) from None
+    for line in erep.lines():
         click.echo(line)
-    for aid, reason in rep.failed[:20]:
-        click.echo(f"  failed {aid}: {reason}", err=True)
+    for what, r in (("article", rep), ("event", erep)):
+        for doc_id, reason in r.failed[:20]:
+            click.echo(f"  failed {what} {doc_id}: {reason}", err=True)
+        for doc_id, reason in r.delete_failed[:20]:
+            click.echo(f"  failed to delete {what} {doc_id}: {reason}", err=True)
+    problems = []
     if rep.failed:
-        raise PressnewsError(
-            f"{len(rep.failed)} article(s) rejected; they are retried on the next run"
-        )
+        problems.append(f"{len(rep.failed)} article(s)")
+    if erep.failed or erep.delete_failed:
+        problems.append(f"{len(erep.failed) + len(erep.delete_failed)} training event(s)")
+    if problems:
+        raise PressnewsError(" and ".join(problems) + " rejected; they are retried on the next run")
 
 
 @click.group()
