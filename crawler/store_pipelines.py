@@ -24,8 +24,16 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
-from crawler.bookkeeping import finish_run, record_crawl_state, record_seen_page, start_run
-from crawler.items import PageItem, SeenPage
+from crawler.bookkeeping import (
+    finish_run,
+    mark_frontier_done,
+    record_crawl_state,
+    record_frontier,
+    record_seen_page,
+    start_run,
+)
+from crawler.items import FrontierItem, PageItem, SeenPage
+from crawler.urls import clean_url
 from indexer.store import RawPage, Store
 
 
@@ -177,6 +185,9 @@ class StorePipeline:
         if isinstance(item, SeenPage):
             record_seen_page(self.store, item)
             return item
+        if isinstance(item, FrontierItem):
+            record_frontier(self.store, item)
+            return item
         assert item.article is not None
         raw = RawPage(
             url=item.final_url,
@@ -189,5 +200,9 @@ class StorePipeline:
         with self.store.transaction():
             outcome = self.store.upsert(item.article, raw, item.index_fields)
             record_crawl_state(self.store, item)
+            done = {clean_url(u) for u in item.seen_urls}
+            if item.frontier_key:
+                done.add(item.frontier_key)
+            mark_frontier_done(self.store, sorted(done))
         self.stats.inc_value(f"pressnews/{item.source}/articles_{outcome}")
         return item
