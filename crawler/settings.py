@@ -14,10 +14,10 @@ ROBOTSTXT_PARSER = "crawler.middlewares.RobotsWithSitemaps"
 # Politeness: a few requests at a time per site, adapting to how fast the site answers.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# Provincial portals often share one government data-centre server: the same limit per IP
-# address (Scrapy then keys its download slots, and DOWNLOAD_DELAY, by IP instead of host name,
-# so several host names on one server share 4 requests at a time). 0 turns it off.
-CONCURRENT_REQUESTS_PER_IP = 4
+# Provincial portals often share one government data-centre server: the per-domain limits above
+# (and DOWNLOAD_DELAY, AutoThrottle) hold per IP address too: host names that resolve to one
+# address share one download slot (crawler.middlewares.ServerSlots). False: per host name only.
+PRESSNEWS_SLOT_PER_IP = True
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    "crawler.middlewares.ServerSlots": 60,
 }
 SPIDER_MIDDLEWARES: dict[str, int] = {}
 EXTENSIONS = {
