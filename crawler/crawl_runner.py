@@ -267,13 +267,6 @@ def crawl_settings(
     settings.set("PRESSNEWS_PROGRESS", progress, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
-    if settings.getint("CONCURRENT_REQUESTS_PER_IP"):
-        # Scrapy's own per-IP limit: its default scheduler queue (DownloaderAwarePriorityQueue)
-        # refuses it, so the plain priority queue serves it (pressnews's ServerSlots is the
-        # default way to be polite per server).
-        settings.set(
-            "SCHEDULER_PRIORITY_QUEUE", "scrapy.pqueues.ScrapyPriorityQueue", priority="cmdline"
-        )
     return settings
 
 

@@ -87,8 +87,9 @@ class ServerSlots:
     Scrapy keys its download slots (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_DELAY,
     AutoThrottle) by host name; this middleware sets each request's `download_slot` to the
     address its host resolves to, so those limits hold per server, and so per host name too.
-    (Scrapy's own CONCURRENT_REQUESTS_PER_IP does the same but its default scheduler queue, which
-    keeps many sites busy at once, refuses it.) `PRESSNEWS_SLOT_PER_IP = False` turns it off."""
+    (Scrapy's own CONCURRENT_REQUESTS_PER_IP is deprecated (Scrapy 2.19 warns) and refused by its
+    default scheduler queue, the one that keeps many sites busy at once.)
+    `PRESSNEWS_SLOT_PER_IP = False` turns it off."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
