@@ -528,8 +528,9 @@ class PortalSpider(scrapy.Spider):
     def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
         """Incremental runs after a completed one, or resuming a walk a capped or interrupted
         run left (its pending listing pages go on from where it stopped): a listing page whose
-        every link is a stored article, an article budget mode skipped, or a page already
-        requested in this run has nothing new behind its pager."""
+        every link is a stored article, an article budget mode skipped, a page an earlier run
+        saw (the site's menu) or a page already requested in this run has nothing new behind
+        its pager."""
         if self.state is None:
             return False
         resuming = any(e.kind != "article" for e in self.state.resume.get(src.key, []))
@@ -542,8 +543,8 @@ class PortalSpider(scrapy.Spider):
                 continue
             url = clean_url(link.url)
             known = self.state.get(url)
-            if (known is not None and known.kind == "article") or url in self.state.skipped:
-                continue
+            if known is not None or url in self.state.skipped:
+                continue  # a stored article, a page seen before (a menu link), a skipped one
             if canonical_article_url(url) in self.requested[src.key]:
                 continue
             return False
