@@ -180,6 +180,10 @@ class PortalSpider(scrapy.Spider):
                 )
         return True
 
+    def _stored_article(self, url: str) -> bool:
+        known = self.state.get(clean_url(url)) if self.state else None
+        return known is not None and known.kind == "article"
+
     def _frontier(self, src: Source, done: list[str] | None = None) -> Iterator[FrontierItem]:
         """The frontier rows gathered so far for `src` (and pages processed), as one item."""
         rows = self.rows.pop(src.key, [])
@@ -498,6 +502,11 @@ class PortalSpider(scrapy.Spider):
                     src, link.url, nav_depth=nav_depth, priority=self.prio_pager
                 )
             elif declared or (declared is None and _looks_like_article(link)):
+                if from_article and self._stored_article(link.url):
+                    # A stored article linked from an article ("Tin khác"): the listings that
+                    # show it ask for it conditionally; here it would only cost a request.
+                    self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped_known")
+                    continue
                 score = link_score(LinkText(link.url, link.text, link.title, link.teaser))
                 if self._skip_for_budget(src, link.url, score):
                     continue
