@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler.items import PageItem, Revisit, SeenPage
+from crawler.items import FrontierItem, PageItem, Revisit, SeenPage
 from crawler.urls import canonical_article_url, clean_url
 from indexer import history
 from indexer.store import Store, now_iso
@@ -188,6 +188,61 @@ def record_unlisted(store: Store, source: str, seen: set[str]) -> int:
     return sum(history.mark_removed(store, aid, "no longer listed", when) for aid in missing)
 
 
+def record_frontier(store: Store, item: FrontierItem) -> None:
+    """Write one callback's frontier rows and done marks (the caller's transaction, or one).
+
+    A `skipped` row never replaces a `pending` or `done` one (a link skipped in budget mode but
+    already requested or fetched stays so); a `pending` row replaces anything (requested
+    again: it is pending until its page is processed)."""
+    now = now_iso()
+    with store.transaction():
+        if item.done:
+            mark_frontier_done(store, item.done)
+        store.conn.executemany(
+            "INSERT INTO frontier(url, source, kind, state, score, reason, data, discovered, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+            "state = excluded.state, score = excluded.score, reason = excluded.reason, "
+            "data = coalesce(excluded.data, frontier.data), updated = excluded.updated "
+            "WHERE excluded.state = 'pending' OR frontier.state = 'skipped'",
+            [
+                (r.url, item.source, r.kind, r.state, r.score, r.reason, r.data, now, now)
+                for r in item.rows
+            ],
+        )
+
+
+def mark_frontier_done(store: Store, keys: list[str]) -> None:
+    """The pages of these frontier keys were processed (rows not in the frontier are ignored)."""
+    now = now_iso()
+    store.conn.executemany(
+        "UPDATE frontier SET state = 'done', reason = '', updated = ? "
+        "WHERE url = ? AND state != 'done'",
+        [(now, k) for k in keys],
+    )
+
+
+def frontier_counts(store: Store, sources: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Per source, what is still unfetched: `skipped` (budget mode), `pending` (left by the
+    per-source cap or an interrupted run), and `listings` (listing pages among the pending:
+    the archive walk has not reached its end). Empty for a database without the table."""
+    try:
+        rows = store.conn.execute(
+            "SELECT source, state, kind IN ('listing', 'postback') AS walk, count(*) FROM frontier "
+            "WHERE state IN ('pending', 'skipped') GROUP BY 1, 2, 3"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for source, state, walk, n in rows:
+        if sources is not None and source not in sources:
+            continue
+        c = out.setdefault(source, {"skipped": 0, "pending": 0, "listings": 0})
+        c[state] += n
+        if walk and state == "pending":
+            c["listings"] += n
+    return out
+
+
 def source_stats(stats: dict[str, Any], source: str) -> dict[str, Any]:
     prefix = f"pressnews/{source}/"
     out: dict[str, Any] = {"errors": {}}
@@ -256,6 +311,15 @@ def finish_run(
                     json.dumps(_quality(store, src, started)),
                 ),
             )
+        if reason == "finished" and sources:
+            # The queue drained: whatever was requested was processed (or filtered, or failed);
+            # only the links the per-source cap refused stay pending for the next run.
+            marks = ",".join("?" * len(sources))
+            store.conn.execute(
+                f"UPDATE frontier SET state = 'done', updated = ? WHERE state = 'pending' "
+                f"AND reason != 'cap' AND source IN ({marks})",
+                (now_iso(), *sources),
+            )
         if reason not in ("finished",):
             status = "interrupted"
         elif failed and len(failed) == len(sources):
@@ -271,6 +335,9 @@ def finish_run(
         }
         if stats.get(SIGNAL_STAT):
             summary["signal"] = stats[SIGNAL_STAT]
+        unfetched = frontier_counts(store, sources)
+        if unfetched:
+            summary["unfetched"] = unfetched
         store.conn.execute(
             "UPDATE runs SET ended = ?, status = ?, summary = ? WHERE id = ?",
             (now_iso(), status, json.dumps(summary), run_id),
@@ -381,15 +448,40 @@ class KnownPage:
     fetched_at: str | None
 
 
+@dataclass(frozen=True)
+class FrontierEntry:
+    """A frontier row a run starts from: a pending request to resume, or a skipped article."""
+
+    url: str
+    kind: str  # "article", "listing" or "postback"
+    score: float
+    reason: str
+    data: str | None
+
+
 class CrawlState:
-    def __init__(self, pages: dict[str, KnownPage], complete: bool = False) -> None:
+    def __init__(
+        self,
+        pages: dict[str, KnownPage],
+        complete: bool = False,
+        resume: dict[str, list[FrontierEntry]] | None = None,
+        backlog: dict[str, list[FrontierEntry]] | None = None,
+    ) -> None:
         self.pages = pages
         # The last run ended normally: what it stored is everything the listings then showed,
         # so a listing page with nothing new may end the walk through a pager.
         self.complete = complete
+        # Per source: requests a capped or interrupted run left pending (the rest of an
+        # archive walk among them), and the best of the articles budget mode skipped.
+        self.resume = resume or {}
+        self.backlog = backlog or {}
+        # Every article URL budget mode skipped and no run has fetched yet: known, not new.
+        self.skipped: set[str] = set()
 
     @classmethod
-    def load(cls, db_path: str, sources: list[str]) -> CrawlState:
+    def load(
+        cls, db_path: str, sources: list[str], backlog: dict[str, int] | None = None
+    ) -> CrawlState:
         if not Path(db_path).exists() or not sources:
             return cls({})
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
@@ -402,13 +494,48 @@ class CrawlState:
             ).fetchall()
             last = conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         except sqlite3.Error:
+            conn.close()
             return cls({})  # an empty or older database: nothing known yet
+        resume: dict[str, list[FrontierEntry]] = {}
+        skipped: dict[str, list[FrontierEntry]] = {}
+        try:
+            for source, url, kind, score, reason, data in conn.execute(
+                f"SELECT source, url, kind, score, reason, data FROM frontier "
+                f"WHERE state = 'pending' AND source IN ({marks}) ORDER BY score DESC, url",
+                sources,
+            ):
+                resume.setdefault(source, []).append(FrontierEntry(url, kind, score, reason, data))
+            for source, limit in (backlog or {}).items():
+                if source not in sources or limit <= 0:
+                    continue
+                skipped[source] = [
+                    FrontierEntry(*r)
+                    for r in conn.execute(
+                        "SELECT url, kind, score, reason, data FROM frontier WHERE source = ? "
+                        "AND state = 'skipped' ORDER BY score DESC, url LIMIT ?",
+                        (source, limit),
+                    )
+                ]
+            skipped_urls = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT url FROM frontier WHERE state = 'skipped' AND source IN ({marks})",
+                    sources,
+                )
+            }
+        except sqlite3.Error:
+            skipped_urls = set()  # a database from before the frontier: nothing to resume
         finally:
             conn.close()
         complete = last is not None and last[0] in ("ok", "partial")
-        return cls(
-            {url: KnownPage(kind, etag, lm, fa) for url, kind, etag, lm, fa in rows}, complete
+        state = cls(
+            {url: KnownPage(kind, etag, lm, fa) for url, kind, etag, lm, fa in rows},
+            complete,
+            resume,
+            skipped,
         )
+        state.skipped = skipped_urls
+        return state
 
     def get(self, url: str) -> KnownPage | None:
         return self.pages.get(url)

@@ -40,6 +40,7 @@ RESERVED_SETTINGS = {
     "PRESSNEWS_SOURCES": "--sources",
     "PRESSNEWS_SOURCE_KEYS": "--source",
     "PRESSNEWS_FULL": "--full",
+    "PRESSNEWS_FOCUS": "--focus",
     "PRESSNEWS_PROGRESS": "--quiet",
     "PRESSNEWS_LOG": "--log",
     "LOG_ENABLED": "--log",
@@ -67,8 +68,12 @@ _AT_LEAST = {
     "REDIRECT_MAX_TIMES": 0,
     "DEPTH_LIMIT": 0,
     "PRESSNEWS_WARC_MAX_SIZE": 1,
+    "PRESSNEWS_FOCUS_SAMPLE": 0,
+    "PRESSNEWS_FOCUS_BACKLOG": 0,
 }
-_AT_MOST = {"PRESSNEWS_WORKERS": 64}
+_AT_MOST = {"PRESSNEWS_WORKERS": 64, "PRESSNEWS_FOCUS_SAMPLE": 1}
+# Settings that take one of a few words.
+_CHOICES = {"PRESSNEWS_ORDER": ("focused", "breadth")}
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -104,6 +109,12 @@ def _typed(name: str, value: str, default: Any) -> Any:
     from scrapy.settings import BaseSettings
 
     v = value.strip()
+    if name in _CHOICES:
+        if v.lower() not in _CHOICES[name]:
+            raise SettingsError(
+                f"-s {name}={_shown(value)}: use one of {', '.join(_CHOICES[name])}"
+            )
+        return v.lower()
     if name == "LOG_LEVEL":
         if v.upper() not in _LOG_LEVELS:
             raise SettingsError(f"-s {name}={_shown(value)}: use one of {', '.join(_LOG_LEVELS)}")
@@ -244,6 +255,7 @@ def crawl_settings(
     *,
     full: bool = False,
     progress: bool = False,
+    focus: bool = False,
 ) -> Any:
     from scrapy.settings import Settings
 
@@ -253,6 +265,7 @@ def crawl_settings(
     settings.set("PRESSNEWS_SOURCES", sources_file, priority="cmdline")
     settings.set("PRESSNEWS_SOURCE_KEYS", ",".join(keys), priority="cmdline")
     settings.set("PRESSNEWS_FULL", full, priority="cmdline")
+    settings.set("PRESSNEWS_FOCUS", focus, priority="cmdline")
     settings.set("PRESSNEWS_PROGRESS", progress, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
@@ -267,6 +280,7 @@ def run_crawl(
     *,
     full: bool = False,
     progress: bool = False,
+    focus: bool = False,
 ) -> CrawlReport:
     """Crawl the chosen sources into the store at `db_path`; blocks until the crawl ends."""
     from scrapy.crawler import CrawlerProcess
@@ -275,7 +289,9 @@ def run_crawl(
 
     keys = keys or []
     chosen = select_sources(sources_file, keys)
-    settings = crawl_settings(db_path, sources_file, keys, overrides, full=full, progress=progress)
+    settings = crawl_settings(
+        db_path, sources_file, keys, overrides, full=full, progress=progress, focus=focus
+    )
     warc_dir = settings.get("PRESSNEWS_WARC_DIR")
     if warc_dir:  # checked before anything is fetched
         folder = str(prepare_warc_dir(warc_dir).resolve())

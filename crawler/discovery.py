@@ -84,6 +84,39 @@ class Link:
     url: str
     text: str
     pagination: bool  # pages through a listing (next, numbers, "Xem thêm", page=N)
+    title: str = ""  # the anchor's title attribute
+    teaser: str = ""  # the text of the listing item around the link (sapo, date), if any
+
+
+# Elements that hold a whole list, never one item of it: a teaser is looked for below them.
+_LIST_TAGS = frozenset({"body", "html", "form", "main", "ul", "ol", "table", "tbody", "nav"})
+# Ancestors of a link climbed to find its listing item, and the teaser's length at most.
+_ITEM_LEVELS = 3
+_TEASER_CHARS = 400
+
+
+def _teaser(a: html.HtmlElement, href: str | None) -> str:
+    """The text of the listing item a link heads (headline, sapo, date): the largest ancestor,
+    up to three levels up, that links to nothing else but one other URL (a category, say)."""
+    item = None
+    el = a.getparent()
+    for _ in range(_ITEM_LEVELS):
+        if el is None or not isinstance(el.tag, str) or el.tag in _LIST_TAGS:
+            break
+        others: set[str] = set()
+        for other in el.iter("a"):
+            target = other.get("href")
+            if target != href:
+                others.add(target or "")
+                if len(others) > 1:
+                    break
+        if len(others) > 1:
+            break
+        item = el
+        el = el.getparent()
+    if item is None:
+        return ""
+    return squeeze(" ".join(item.itertext()))[:_TEASER_CHARS]
 
 
 @dataclass(frozen=True)
@@ -126,11 +159,15 @@ def page_links(tree: html.HtmlElement, page_url: str) -> list[Link]:
         text = squeeze(a.text_content() if a.tag == "a" else a.get("alt", ""))[:200]
         rel = (a.get("rel") or "").lower()
         pagination = "next" in rel or bool(_NEXT_TEXT.match(text)) or bool(_PAGE_URL.search(url))
+        title = squeeze(a.get("title") or "")[:200]
+        teaser = "" if pagination or a.tag != "a" else _teaser(a, a.get("href"))
         prev = out.get(url)
         if prev is not None:  # the same target twice (image + headline): keep what says most
             text = text if len(text) >= len(prev.text) else prev.text
             pagination = pagination or prev.pagination
-        out[url] = Link(url, text, pagination)
+            title = title if len(title) >= len(prev.title) else prev.title
+            teaser = teaser if len(teaser) >= len(prev.teaser) else prev.teaser
+        out[url] = Link(url, text, pagination, title, teaser)
     for el in tree.xpath(
         "//*[@data-url or @data-href or @data-next or @data-next-url or @data-link]"
     ):

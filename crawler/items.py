@@ -25,6 +25,7 @@ class PageItem:
     source_province: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     seen_urls: list[str] = field(default_factory=list)  # requested URL and redirect hops
+    frontier_key: str | None = None  # the request's row in the crawl frontier, if it has one
     article: Article | None = None
     index_fields: Any = None  # indexer.fts.IndexFields, computed with the article
 
@@ -51,3 +52,25 @@ class Revisit:
     url: str
     status: int
     fetched_at: str
+
+
+@dataclass
+class FrontierItem:
+    """Crawl-frontier bookkeeping from one callback: links requested, skipped in budget mode or
+    refused by the per-source cap (`rows`), and requests whose pages were processed (`done`).
+    Written in one transaction, so a killed crawl never records a listing page as walked
+    without the links it showed."""
+
+    source: str
+    rows: list[FrontierRow] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FrontierRow:
+    url: str  # the request's key: its URL, or page URL + "#postback:" + target + argument
+    kind: str  # "article", "listing" or "postback"
+    state: str  # "pending" (requested, or refused by the cap) or "skipped" (budget mode)
+    score: float = 0.0
+    reason: str = ""  # "cap", "focus sample", or "" for a request made
+    data: str | None = None  # a postback's page, target and argument (JSON)

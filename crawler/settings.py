@@ -14,6 +14,10 @@ ROBOTSTXT_PARSER = "crawler.middlewares.RobotsWithSitemaps"
 # Politeness: a few requests at a time per site, adapting to how fast the site answers.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Provincial portals often share one government data-centre server: the per-domain limits above
+# (and DOWNLOAD_DELAY, AutoThrottle) hold per IP address too: host names that resolve to one
+# address share one download slot (crawler.middlewares.ServerSlots). False: per host name only.
+PRESSNEWS_SLOT_PER_IP = True
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -42,6 +46,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    "crawler.middlewares.ServerSlots": 60,
     # WARC records at fetch time (only with PRESSNEWS_WARC_DIR): next to the downloader, past
     # HttpCompression (590) and Redirect (600), so it sees raw bodies and every 3xx.
     "crawler.warc.WarcMiddleware": 950,
@@ -61,6 +66,15 @@ PRESSNEWS_DB = None
 PRESSNEWS_SOURCES = None
 PRESSNEWS_SOURCE_KEYS = None
 PRESSNEWS_FULL = False
+# Request order: "focused" (likely training reports first, then the archive walk, then the other
+# articles, best first; crawler/focus.py) or "breadth" (every article as found, the order before).
+PRESSNEWS_ORDER = "focused"
+# Budget mode for every source (`pressnews crawl --focus`; a source's `focus` wins): fetch the
+# likely-relevant articles and a sample of the others; record the rest as skipped, for later
+# runs to fetch PRESSNEWS_FOCUS_BACKLOG per source per run, best first.
+PRESSNEWS_FOCUS = False
+PRESSNEWS_FOCUS_SAMPLE = 0.1
+PRESSNEWS_FOCUS_BACKLOG = 500
 PRESSNEWS_PROGRESS = False
 PRESSNEWS_PROGRESS_INTERVAL = 3.0  # seconds between progress lines
 # Extraction worker processes (spawned). 0: in-process. `pressnews crawl` uses cores - 1 (max 4);

@@ -27,6 +27,9 @@ _KNOWN = {
     "selectors",
     "max_pages",
     "enabled",
+    "focus",
+    "focus_sample",
+    "focus_backlog",
 }
 # Per-source selector overrides, for the rare site generic extraction gets wrong.
 _SELECTOR_KEYS = {"title", "body", "date", "article_links"}
@@ -48,6 +51,10 @@ class Source:
     deny: tuple[re.Pattern[str], ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
     max_pages: int = 5000
+    # Budget mode (focused crawling): None leaves it to `--focus` / the PRESSNEWS_FOCUS* settings.
+    focus: bool | None = None  # fetch likely-relevant articles and only a sample of the rest
+    focus_sample: float | None = None  # the share of the other articles fetched (0 to 1)
+    focus_backlog: int | None = None  # skipped articles a later run fetches, best first
 
     @property
     def trusted_netlocs(self) -> frozenset[str]:
@@ -142,6 +149,21 @@ def _parse_entry(key: str, e: dict[str, Any], ctx: str) -> Source:
     max_pages = e.get("max_pages", 5000)
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise SourcesError(f"{ctx} 'max_pages' must be a positive integer, not {max_pages!r}")
+    focus = e.get("focus")
+    if focus is not None and not isinstance(focus, bool):
+        raise SourcesError(f"{ctx} 'focus' must be true or false, not {focus!r}")
+    sample = e.get("focus_sample")
+    if sample is not None and (
+        isinstance(sample, bool) or not isinstance(sample, int | float) or not 0 <= sample <= 1
+    ):
+        raise SourcesError(f"{ctx} 'focus_sample' must be a number from 0 to 1, not {sample!r}")
+    backlog = e.get("focus_backlog")
+    if backlog is not None and (
+        isinstance(backlog, bool) or not isinstance(backlog, int) or backlog < 0
+    ):
+        raise SourcesError(
+            f"{ctx} 'focus_backlog' must be a whole number, 0 or more, not {backlog!r}"
+        )
     return Source(
         key=key,
         name=name.strip(),
@@ -153,6 +175,9 @@ def _parse_entry(key: str, e: dict[str, Any], ctx: str) -> Source:
         deny=_patterns(e, "deny", ctx),
         selectors={str(k): str(v) for k, v in selectors.items()},
         max_pages=max_pages,
+        focus=focus,
+        focus_sample=None if sample is None else float(sample),
+        focus_backlog=backlog,
     )
 
 

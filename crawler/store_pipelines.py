@@ -26,15 +26,18 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_for_store
 from crawler.bookkeeping import (
     finish_run,
+    mark_frontier_done,
     record_coverage,
     record_crawl_state,
+    record_frontier,
     record_revisit,
     record_seen_page,
     record_unlisted,
     start_run,
 )
 from crawler.events.recompute import recompute_events
-from crawler.items import PageItem, Revisit, SeenPage
+from crawler.items import FrontierItem, PageItem, Revisit, SeenPage
+from crawler.urls import clean_url
 from indexer.store import RawPage, Store
 
 
@@ -207,6 +210,9 @@ class StorePipeline:
         if isinstance(item, Revisit):
             self._date_seen(item.source, record_revisit(self.store, item))
             return item
+        if isinstance(item, FrontierItem):
+            record_frontier(self.store, item)
+            return item
         assert item.article is not None
         raw = RawPage(
             url=item.final_url,
@@ -219,6 +225,10 @@ class StorePipeline:
         with self.store.transaction():
             outcome = self.store.upsert(item.article, raw, item.index_fields)
             record_crawl_state(self.store, item)
+            done = {clean_url(u) for u in item.seen_urls}
+            if item.frontier_key:
+                done.add(item.frontier_key)
+            mark_frontier_done(self.store, sorted(done))
         self.stats.inc_value(f"pressnews/{item.source}/articles_{outcome}")
         self._date_seen(item.source, item.article.date)
         return item

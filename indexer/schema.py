@@ -287,6 +287,25 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # Elasticsearch sync of the training events: events.seq/es_seq/data_hash and
     # event_deletions (see `_events_sync_checkpoint`).
     _events_sync_checkpoint,
+    # The crawl frontier (focused crawling, resumable walks): every link a crawl decided to
+    # fetch (`pending` until its page is processed, then `done`), or skipped in budget mode
+    # (`skipped`, fetched a budget at a time by later runs), or refused by the per-source cap
+    # (`pending`, reason `cap`); `kind` is `article`, `listing` or `postback` (`data`: the
+    # postback's target and argument as JSON); `score` is the link's focus score.
+    """
+    CREATE TABLE IF NOT EXISTS frontier (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        score REAL NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        data TEXT,
+        discovered TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS frontier_source_state ON frontier(source, state, score);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

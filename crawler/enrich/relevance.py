@@ -22,6 +22,7 @@ Matching is on `fold_words` text (folded words, single spaces), by phrase.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from crawler.evidence import PhraseFinder, derived, quote, whole
 from indexer.model import Evidence
@@ -231,4 +232,31 @@ def _explain(
             relevant,
             f"signals: core topics in the title: {core_t}; in the body: {core_b}",
         )
+    )
+
+
+@dataclass(frozen=True)
+class TopicSignals:
+    """What short text (a headline, a teaser, URL words) says in this module's vocabulary: for
+    guessing relevance before a page is fetched (`crawler.focus`), where only a listing's text
+    is known. The verdict on a fetched article is `judge`'s."""
+
+    core: int  # mentions of the four core topics (spokesperson, press, foreign info, crisis)
+    training: bool  # a training, course, update or seminar ("tập huấn", "bồi dưỡng", "lớp")
+    event: bool  # an event of training or conference work ("hội nghị", "hội thảo", ...)
+    info_work: bool  # information and communication work ("thông tin", "truyền thông", ...)
+    not_event: bool  # a press conference, a prize, a meeting with the press
+    not_held: bool  # a plan, directive, inspection, review or announcement, not a training held
+
+
+def topic_signals(words: str) -> TopicSignals:
+    """`TopicSignals` of `fold_words` text."""
+    counts = _counts(words)
+    return TopicSignals(
+        core=sum(counts[name] for name in _CORE),
+        training=bool(_TRAINING.search(words)),
+        event=bool(_EVENT.search(words)),
+        info_work=bool(_INFO_WORK.search(words)),
+        not_event=bool(_NOT_EVENT_TITLE.search(words)),
+        not_held=bool(_NOT_HELD_TITLE.search(words) or _DEPLOY_TITLE.search(words)),
     )

@@ -11,6 +11,7 @@ article-or-not by `crawler.extract.page.is_article`; articles go down the item p
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -24,11 +25,12 @@ from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.bookkeeping import CrawlState
+from crawler.bookkeeping import CrawlState, FrontierEntry
 from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
-from crawler.items import PageItem, Revisit, SeenPage
+from crawler.focus import LIKELY, LinkText, in_sample, link_score, url_words
+from crawler.items import FrontierItem, FrontierRow, PageItem, Revisit, SeenPage
 from crawler.middlewares import RobotsWithSitemaps
 from crawler.sources import Source, select_sources
 from crawler.urls import (
@@ -40,8 +42,14 @@ from crawler.urls import (
     same_site,
 )
 
-# Request priorities: articles first (they are what we want), then pagination, then navigation.
+# Request priorities (Scrapy fetches higher first). The "focused" order (the default): articles
+# likely to report a training (`crawler.focus.LIKELY`), best first; then listing pages and their
+# pagination, so the walk through the archive keeps going; then navigation; then the other
+# articles, best first. The "breadth" order (PRESSNEWS_ORDER=breadth, the order before focused
+# crawling): every article as found, then pagination, then navigation.
 PRIO_ARTICLE, PRIO_PAGER, PRIO_NAV = 30, 20, 0
+FOCUS_LIKELY, FOCUS_PAGER, FOCUS_NAV, FOCUS_OTHER = 200, 100, 90, 80
+ORDERS = ("focused", "breadth")
 # How many navigation hops (not counting pagination) from a start page are followed.
 MAX_NAV_DEPTH = 3
 # Links followed from one page at most: a hostile page with endless links cannot flood a run.
@@ -87,6 +95,12 @@ class PortalSpider(scrapy.Spider):
         # middleware does not fetch it (ROBOTSTXT_OBEY off, another parser).
         self.robots_from_middleware = False
         self.robots_read: set[str] = set()  # sources whose robots.txt sitemaps were read
+        # Frontier rows gathered by the current callback, written with its FrontierItem.
+        self.rows: dict[str, list[FrontierRow]] = defaultdict(list)
+        self.order = "focused"
+        self.focus_all = False
+        self.focus_sample = 0.1
+        self.focus_backlog = 500
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -104,10 +118,17 @@ class PortalSpider(scrapy.Spider):
 
     def _configure(self, settings: Any) -> None:
         self.sources = self._load_sources()
+        self.order = str(settings.get("PRESSNEWS_ORDER") or "focused")
+        if self.order not in ORDERS:
+            raise ValueError(f"PRESSNEWS_ORDER must be one of {', '.join(ORDERS)}")
+        self.focus_all = settings.getbool("PRESSNEWS_FOCUS")
+        self.focus_sample = settings.getfloat("PRESSNEWS_FOCUS_SAMPLE", 0.1)
+        self.focus_backlog = settings.getint("PRESSNEWS_FOCUS_BACKLOG", 500)
         db = settings.get("PRESSNEWS_DB")
+        backlog = {key: self._backlog(src) for key, src in self.sources.items()}
         # (--full asks for everything unconditionally, but still knows the stored articles:
         # one that now answers 404/410 is recorded as removed)
-        self.state = CrawlState.load(db, list(self.sources)) if db else None
+        self.state = CrawlState.load(db, list(self.sources), backlog) if db else None
         parser = settings.get("ROBOTSTXT_PARSER")
         self.robots_from_middleware = bool(
             settings.getbool("ROBOTSTXT_OBEY")
@@ -119,16 +140,135 @@ class PortalSpider(scrapy.Spider):
         """The sources this run crawls (the probe gives its one source instead)."""
         return select_sources(self.sources_file, self.only)
 
+    # -- focus -------------------------------------------------------------------------------
+    def _focus(self, src: Source) -> bool:
+        """Budget mode for this source: the sources file decides, else `--focus`."""
+        return src.focus if src.focus is not None else self.focus_all
+
+    def _sample(self, src: Source) -> float:
+        return src.focus_sample if src.focus_sample is not None else self.focus_sample
+
+    def _backlog(self, src: Source) -> int:
+        return src.focus_backlog if src.focus_backlog is not None else self.focus_backlog
+
+    def _article_priority(self, score: float) -> int:
+        if self.order == "breadth":
+            return PRIO_ARTICLE
+        if score >= LIKELY:
+            return FOCUS_LIKELY + round(score * 100)
+        return round(score * FOCUS_OTHER)
+
+    @property
+    def prio_pager(self) -> int:
+        return PRIO_PAGER if self.order == "breadth" else FOCUS_PAGER
+
+    @property
+    def prio_nav(self) -> int:
+        return PRIO_NAV if self.order == "breadth" else FOCUS_NAV
+
+    def _skip_for_budget(self, src: Source, url: str, score: float) -> bool:
+        """Budget mode: a link below LIKELY, not stored yet and outside the sample is recorded
+        as skipped (later runs fetch it, a budget at a time) instead of fetched."""
+        if not self._focus(src) or score >= LIKELY:
+            return False
+        url = clean_url(url)
+        known = self.state.get(url) if self.state else None
+        if known is not None and known.kind == "article":
+            return False  # stored: asked for conditionally, as without budget mode
+        if in_sample(url, self._sample(src)):
+            return False
+        key = canonical_article_url(url)
+        if key not in self.requested[src.key]:
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/focus_skipped")
+            if self.state is None or url not in self.state.skipped:
+                self.rows[src.key].append(
+                    FrontierRow(url, "article", "skipped", score, "focus sample")
+                )
+        return True
+
+    def _stored_article(self, url: str) -> bool:
+        known = self.state.get(clean_url(url)) if self.state else None
+        return known is not None and known.kind == "article"
+
+    def _frontier(self, src: Source, done: list[str] | None = None) -> Iterator[FrontierItem]:
+        """The frontier rows gathered so far for `src` (and pages processed), as one item."""
+        rows = self.rows.pop(src.key, [])
+        if rows or done:
+            yield FrontierItem(src.key, rows, [d for d in done or [] if d])
+
+    def _resume_requests(self, src: Source) -> Iterator[Request]:
+        """What earlier runs left: requests a capped or interrupted run did not get to (the
+        rest of an archive walk among them), then the best articles budget mode skipped."""
+        if self.state is None:
+            return
+        stats = self.crawler.stats
+        postbacks: dict[str, list[list[str]]] = defaultdict(list)
+        for entry in self.state.resume.get(src.key, []):
+            data = _data(entry)
+            if entry.kind == "postback":
+                postbacks[str(data.get("page"))].append(
+                    [str(data.get("target")), str(data.get("argument"))]
+                )
+                continue
+            req = self._page_request(
+                src,
+                entry.url,
+                nav_depth=int(data.get("nav_depth", MAX_NAV_DEPTH)),
+                priority=self.prio_pager
+                if entry.kind == "listing"
+                else self._article_priority(entry.score),
+                kind=entry.kind,
+                score=entry.score,
+            )
+            if req is not None:
+                stats.inc_value(f"pressnews/{src.key}/resumed")
+                yield req
+        for page, pending in postbacks.items():
+            # The pager's form comes from the page itself: fetch it, then post what was left.
+            stats.inc_value(f"pressnews/{src.key}/resumed", len(pending))
+            yield Request(
+                page,
+                callback=self.parse_page,
+                errback=self.on_error,
+                meta={
+                    "source": src.key,
+                    "kind": "page",
+                    "nav_depth": 0,
+                    "resume_postbacks": pending,
+                },
+                priority=self.prio_pager,
+                dont_filter=True,
+            )
+        for entry in self.state.backlog.get(src.key, []):
+            req = self._page_request(
+                src,
+                entry.url,
+                nav_depth=MAX_NAV_DEPTH,
+                priority=self._article_priority(entry.score),
+                kind="article",
+                score=entry.score,
+            )
+            if req is not None:
+                stats.inc_value(f"pressnews/{src.key}/backlog")
+                yield req
+
     # -- start -------------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | FrontierItem]:
         for request in self._start_requests():
             yield request
+        for src in self.sources.values():
+            for item in self._frontier(src):
+                yield item
 
     def _start_requests(self) -> Iterator[Request]:
         for src in self.sources.values():
             for url in src.start_urls:
                 self.listing_urls.add(clean_url(url))
-                yield self._page_request(src, url, nav_depth=0, priority=PRIO_PAGER, start=True)
+                req = self._page_request(
+                    src, url, nav_depth=0, priority=self.prio_pager, start=True
+                )
+                if req is not None:
+                    yield req
             if not self.robots_from_middleware:
                 robots = urljoin(src.start_urls[0], "/robots.txt")
                 yield Request(
@@ -136,9 +276,10 @@ class PortalSpider(scrapy.Spider):
                     callback=self.parse_robots,
                     errback=self.on_error,
                     meta={"source": src.key, "kind": "robots", "handle_httpstatus_all": True},
-                    priority=PRIO_PAGER + 5,
+                    priority=self.prio_pager + 5,
                     dont_filter=True,
                 )
+            yield from self._resume_requests(src)
             for url in src.sitemap_urls:
                 yield self._xml_request(src, url, self.parse_sitemap, "sitemap")
             for url in src.feed_urls:
@@ -151,7 +292,7 @@ class PortalSpider(scrapy.Spider):
             callback=callback,
             errback=self.on_error,
             meta={"source": src.key, "kind": kind},
-            priority=PRIO_PAGER + 5,
+            priority=self.prio_pager + 5,
         )
 
     def _page_request(
@@ -163,14 +304,24 @@ class PortalSpider(scrapy.Spider):
         priority: int,
         start: bool = False,
         lastmod: str | None = None,
+        kind: str = "listing",
+        score: float = 0.0,
     ) -> Request | None:
+        """A request for a page, or None (requested already, known unchanged, or over the cap).
+
+        Every request but a start page's is recorded in the frontier as pending until its page
+        is processed; a link the per-source cap refuses is recorded as pending too (reason
+        `cap`), so the next run goes on from it."""
         url = clean_url(url)
         key = canonical_article_url(url)
-        seen = key in self.requested[src.key]
-        if not start and not seen and self.page_count[src.key] >= src.max_pages:
-            # (coverage: the archive was not walked to its end)
+        if not start and key in self.requested[src.key]:
+            return None
+        data = json.dumps({"nav_depth": nav_depth}) if kind == "listing" else None
+        if not start and self.page_count[src.key] >= src.max_pages:
+            # (coverage: the archive was not walked to its end; the frontier keeps the link)
             self.crawler.stats.set_value(f"pressnews/{src.key}/cap_reached", 1)
-        if not start and (seen or self.page_count[src.key] >= src.max_pages):
+            self.crawler.stats.inc_value(f"pressnews/{src.key}/capped")
+            self.rows[src.key].append(FrontierRow(url, kind, "pending", score, "cap", data))
             return None
         self.requested[src.key].add(key)
         meta: dict[str, Any] = {"source": src.key, "kind": "page", "nav_depth": nav_depth}
@@ -205,6 +356,9 @@ class PortalSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [*meta.get("handle_httpstatus_list", []), *GONE]
             meta["known_article"] = True
         self.page_count[src.key] += 1
+        if not start:
+            meta["frontier_key"] = url
+            self.rows[src.key].append(FrontierRow(url, kind, "pending", score, "", data))
         return Request(
             url,
             callback=self.parse_page,
@@ -276,6 +430,13 @@ class PortalSpider(scrapy.Spider):
             )
             yield self._seen(src, response, url)
         yield from self._follow(src, response, tree, url, nav_depth, from_article=article)
+        resumed = response.meta.get("resume_postbacks")
+        if resumed and not article and isinstance(response, TextResponse):
+            wanted = {(t, a) for t, a in resumed}
+            yield from self._postbacks(src, response, tree, url, nav_depth, only=wanted)
+        # A page that is not an article is walked: recorded with the links it showed, at once.
+        done = [] if article else [response.meta.get("frontier_key")]
+        yield from self._frontier(src, done)
 
     def _item(self, src: Source, response: Response, tree: Any, text: str, url: str) -> PageItem:
         canonical = self._choose_canonical(tree, url)
@@ -296,6 +457,7 @@ class PortalSpider(scrapy.Spider):
             source_province=src.province,
             selectors=dict(src.selectors),
             seen_urls=[*response.meta.get("redirect_urls", []), response.url],
+            frontier_key=response.meta.get("frontier_key"),
         )
 
     def _seen(self, src: Source, response: Response, url: str) -> SeenPage:
@@ -365,15 +527,32 @@ class PortalSpider(scrapy.Spider):
             if role == PAGER:
                 if stale:  # nothing new on this page: older pages hold nothing new either
                     continue
-                req = self._page_request(src, link.url, nav_depth=nav_depth, priority=PRIO_PAGER)
+                req = self._page_request(
+                    src, link.url, nav_depth=nav_depth, priority=self.prio_pager
+                )
                 if req is not None:
                     req.meta["pager_depth"] = response.meta.get("pager_depth", 0) + 1
             elif role == ARTICLE:
+                if from_article and self._stored_article(link.url):
+                    # A stored article linked from an article ("Tin khác"): the listings that
+                    # show it ask for it conditionally; here it would only cost a request.
+                    self.crawler.stats.inc_value(f"pressnews/{src.key}/skipped_known")
+                    continue
+                score = link_score(LinkText(link.url, link.text, link.title, link.teaser))
+                if self._skip_for_budget(src, link.url, score):
+                    continue
                 req = self._page_request(
-                    src, link.url, nav_depth=nav_depth + 1, priority=PRIO_ARTICLE
+                    src,
+                    link.url,
+                    nav_depth=nav_depth + 1,
+                    priority=self._article_priority(score),
+                    kind="article",
+                    score=score,
                 )
             elif nav_depth < MAX_NAV_DEPTH:
-                req = self._page_request(src, link.url, nav_depth=nav_depth + 1, priority=PRIO_NAV)
+                req = self._page_request(
+                    src, link.url, nav_depth=nav_depth + 1, priority=self.prio_nav
+                )
             else:
                 if canonical_article_url(clean_url(link.url)) not in self.requested[src.key]:
                     # a page never reached: coverage cannot say the archive was walked to its end
@@ -390,9 +569,15 @@ class PortalSpider(scrapy.Spider):
             yield from self._postbacks(src, response, tree, url, nav_depth)
 
     def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
-        """Incremental runs after a completed one: a listing page whose every link is a stored
-        article or a page already requested in this run has nothing new behind its pager."""
-        if self.state is None or not self.state.complete or self.full:
+        """Incremental runs after a completed one, or resuming a walk a capped or interrupted
+        run left (its pending listing pages go on from where it stopped): a listing page whose
+        every link is a stored article, an article budget mode skipped, a page an earlier run
+        saw (the site's menu) or a page already requested in this run has nothing new behind
+        its pager."""
+        if self.state is None or self.full:
+            return False
+        resuming = any(e.kind != "article" for e in self.state.resume.get(src.key, []))
+        if not (self.state.complete or resuming):
             return False
         for link in links:
             if link.pagination or not same_site(link.url, netloc):
@@ -401,29 +586,52 @@ class PortalSpider(scrapy.Spider):
                 continue
             url = clean_url(link.url)
             known = self.state.get(url)
-            if known is not None and known.kind == "article":
-                continue
+            if known is not None or url in self.state.skipped:
+                continue  # a stored article, a page seen before (a menu link), a skipped one
             if canonical_article_url(url) in self.requested[src.key]:
                 continue
             return False
         return True
 
     def _postbacks(
-        self, src: Source, response: TextResponse, tree: Any, url: str, nav_depth: int
+        self,
+        src: Source,
+        response: TextResponse,
+        tree: Any,
+        url: str,
+        nav_depth: int,
+        only: set[tuple[str, str]] | None = None,
     ) -> Iterator[Request]:
+        """Postback pager requests; `only`: those a capped or interrupted run left (resumed).
+        Each is recorded in the frontier (its key: the page URL, `#postback:`, target and
+        argument), pending until its page is processed or, over the cap, for the next run."""
         form = discovery.postback_form(tree)
         if form is None:
             return
         path = urlsplit(url).path
-        for pb in discovery.postbacks(tree):
+        found = discovery.postbacks(tree)
+        if only is not None:
+            have = {(pb.target, pb.argument) for pb in found}
+            found += [discovery.Postback(t, a, "") for t, a in only if (t, a) not in have]
+            found = [pb for pb in found if (pb.target, pb.argument) in only]
+        for pb in found:
             key = (path, pb.target, pb.argument)
             if key in self.postbacks_done[src.key]:
                 continue
+            frontier_key = f"{url}#postback:{pb.target}:{pb.argument}"
+            data = json.dumps({"page": url, "target": pb.target, "argument": pb.argument})
             if self.page_count[src.key] >= src.max_pages:
                 self.crawler.stats.set_value(f"pressnews/{src.key}/cap_reached", 1)
+                self.crawler.stats.inc_value(f"pressnews/{src.key}/capped")
+                self.rows[src.key].append(
+                    FrontierRow(frontier_key, "postback", "pending", 0.0, "cap", data)
+                )
                 continue
             self.postbacks_done[src.key].add(key)
             self.page_count[src.key] += 1
+            self.rows[src.key].append(
+                FrontierRow(frontier_key, "postback", "pending", 0.0, "", data)
+            )
             formdata = {"__EVENTTARGET": pb.target, "__EVENTARGUMENT": pb.argument}
             form_id = form.get("id")
             yield FormRequest.from_response(
@@ -440,8 +648,9 @@ class PortalSpider(scrapy.Spider):
                     "kind": "page",
                     "nav_depth": nav_depth,
                     "pager_depth": response.meta.get("pager_depth", 0) + 1,
+                    "frontier_key": frontier_key,
                 },
-                priority=PRIO_PAGER,
+                priority=self.prio_pager,
             )
 
     # -- robots, sitemaps, feeds -------------------------------------------------------------
@@ -486,6 +695,7 @@ class PortalSpider(scrapy.Spider):
             for entry in entries:
                 if same_site(entry.url, netloc) and src.allows(entry.url):
                     yield self._xml_request(src, entry.url, self.parse_sitemap, "sitemap")
+            yield from self._frontier(src)
         else:
             yield from self._listed_articles(src, [(e.url, e.lastmod) for e in entries])
 
@@ -508,11 +718,22 @@ class PortalSpider(scrapy.Spider):
         netloc = urlsplit(src.start_urls[0]).netloc
         for url, lastmod in urls:
             if same_site(url, netloc) and src.allows(url) and not discovery.skip_reason(url):
+                # Nothing but the URL is known: its words are the headline.
+                score = link_score(LinkText(url, url_words(url)))
+                if self._skip_for_budget(src, url, score):
+                    continue
                 req = self._page_request(
-                    src, url, nav_depth=MAX_NAV_DEPTH, priority=PRIO_ARTICLE, lastmod=lastmod
+                    src,
+                    url,
+                    nav_depth=MAX_NAV_DEPTH,
+                    priority=self._article_priority(score),
+                    lastmod=lastmod,
+                    kind="article",
+                    score=score,
                 )
                 if req is not None:
                     yield req
+        yield from self._frontier(src)
 
     # -- errors ------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
@@ -529,6 +750,14 @@ class PortalSpider(scrapy.Spider):
             # a listing, sitemap or feed that failed: what it lists was not looked at
             self.crawler.stats.inc_value(f"pressnews/{source}/listing_failed")
         self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])
+
+
+def _data(entry: FrontierEntry) -> dict[str, Any]:
+    try:
+        value = json.loads(entry.data or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 # What the crawl does with a link (`link_role`).

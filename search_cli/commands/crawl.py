@@ -52,6 +52,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     help="A Scrapy setting, as `scrapy crawl -s`.",
 )
 @click.option("--full", is_flag=True, help="Fetch every article again, even those already stored.")
+@click.option(
+    "--focus",
+    is_flag=True,
+    help="Budget mode: fetch the articles likely to report a training and a sample of the rest "
+    "(-s PRESSNEWS_FOCUS_SAMPLE=0.1); later runs fetch the skipped ones, "
+    "-s PRESSNEWS_FOCUS_BACKLOG=500 per source per run. A source's `focus` setting wins.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines, only the summary.")
 @click.option("--log", is_flag=True, help="Show Scrapy's own log on stderr.")
 @click.option(
@@ -81,6 +88,7 @@ def crawl(
     keys: tuple[str, ...],
     settings: tuple[str, ...],
     full: bool,
+    focus: bool,
     quiet: bool,
     log: bool,
     es_url: str | None,
@@ -121,7 +129,9 @@ def crawl(
         overrides["PRESSNEWS_LOG"] = True
     else:
         overrides.setdefault("LOG_LEVEL", "ERROR")
-    report = run_crawl(path, sources_file, list(keys), overrides, full=full, progress=not quiet)
+    report = run_crawl(
+        path, sources_file, list(keys), overrides, full=full, progress=not quiet, focus=focus
+    )
     rows = [
         [
             s.key,

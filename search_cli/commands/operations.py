@@ -19,10 +19,14 @@ from ..common import db_option, open_store, sources_option
     "as_json",
     is_flag=True,
     help="A JSON array of runs, newest first: id, started, ended, status, per-source figures, "
-    "and the summary (finish reason, failed sources with their errors by kind, signal).",
+    "and the summary (finish reason, failed sources with their errors by kind, signal, and "
+    "`unfetched`: per source, articles budget mode skipped and requests left pending).",
 )
 def runs(db: str | None, limit: int, as_json: bool) -> None:
-    """List recent crawl runs with per-source pages, articles and errors."""
+    """List recent crawl runs with per-source pages, articles and errors.
+
+    A source with pages still unfetched when the run ended (skipped by budget mode, or left
+    by the per-source cap or an interruption) says how many: later runs fetch them."""
     from crawler.bookkeeping import list_runs
 
     with open_store(db, readonly=True) as store:
@@ -32,12 +36,31 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
         return
     for r in rows:
         click.echo(f"run {r.id}  {r.started} → {r.ended or '…'}  {r.status}{_why(r.summary)}")
+        unfetched = r.summary.get("unfetched") or {}
         for s in r.sources:
             errs = ", ".join(f"{k}: {v}" for k, v in sorted(s["errors"].items())) or "no errors"
             click.echo(
                 f"    {s['source']}: {s['pages']} pages, {s['new']} new, {s['updated']} updated, "
                 f"{s['unchanged'] + s['not_modified']} unchanged; {errs}"
+                f"{_unfetched(unfetched.get(s['source']))}"
             )
+
+
+def _unfetched(counts: dict[str, int] | None) -> str:
+    """ "; 1,234 unfetched (1,200 skipped by budget mode, 34 pending, the archive walk among
+    them)" for a source with pages left when the run ended, else nothing."""
+    if not counts:
+        return ""
+    skipped, pending = int(counts.get("skipped", 0)), int(counts.get("pending", 0))
+    if not skipped + pending:
+        return ""
+    parts = []
+    if skipped:
+        parts.append(f"{skipped:,} skipped by budget mode")
+    if pending:
+        walk = ", the archive walk among them" if counts.get("listings") else ""
+        parts.append(f"{pending:,} pending{walk}")
+    return f"; {skipped + pending:,} unfetched ({', '.join(parts)})"
 
 
 def _why(summary: dict[str, Any]) -> str:
