@@ -39,3 +39,20 @@ class SeenPage:
     etag: str | None
     last_modified: str | None
     fetched_at: str
+
+
+@dataclass
+class DocumentItem:
+    """An attached document (PDF, DOC, DOCX) fetched from links on `referrers`; status 304 (no
+    body) when it had not changed, 0 for a page linking to a document fetched or stored before
+    (only the referrer is recorded)."""
+
+    source: str
+    url: str
+    referrers: list[str]
+    link_title: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    read: Any = None  # crawler.documents.process.ProcessedDocument, filled by ProcessPipeline

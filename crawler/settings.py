@@ -66,3 +66,7 @@ PRESSNEWS_WORKERS = 0
 # Seconds a crawl waits for another crawl's lock on the same database before giving up (a
 # killed run's workers may take a few seconds to end).
 PRESSNEWS_LOCK_WAIT = 10.0
+# Attached documents (PDF, DOC, DOCX) linked from articles and listing pages: fetched, read and
+# understood when true (`pressnews crawl --documents`), each at most this many bytes.
+PRESSNEWS_DOCUMENTS = False
+PRESSNEWS_DOCUMENT_MAXSIZE = 20 * 1024 * 1024

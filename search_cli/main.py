@@ -27,6 +27,7 @@ from indexer.errors import PressnewsError
 from .commands.corrections import correct, corrections
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
+from .commands.documents import documents
 from .commands.elastic import index, kibana
 from .commands.feed import feed
 from .commands.maintenance import backup, check, restore
@@ -178,5 +179,6 @@ for command in (
     corrections,
     feed,
     show,
+    documents,
 ):
     cli.add_command(command)

@@ -88,6 +88,14 @@ def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> N
 )
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of hits.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV of hits.")
+@click.option(
+    "--in",
+    "target",
+    type=click.Choice(["articles", "documents"]),
+    default="articles",
+    show_default=True,
+    help="Search the articles, or the text of the attached documents (plans, reports...).",
+)
 @click.option("--backend", type=click.Choice(["sqlite", "es"]), default="sqlite", show_default=True)
 @click.option(
     "--es", "es_url", metavar="URL", envvar="ES_URL", help="Elasticsearch URL for --backend es."
@@ -108,6 +116,7 @@ def search(
     facets: bool,
     as_json: bool,
     as_csv: bool,
+    target: str,
     backend: str,
     es_url: str | None,
     api_key: str | None,
@@ -122,6 +131,31 @@ def search(
     if date_from_iso and date_to_iso and date_from_iso > date_to_iso:
         raise PressnewsError(
             f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
+        )
+    if target == "documents":
+        from .documents import search_documents_command
+
+        return search_documents_command(
+            db,
+            query,
+            province,
+            province_exact,
+            date_from_iso,
+            date_to_iso,
+            limit,
+            as_json,
+            as_csv,
+            unsupported=[
+                name
+                for name, given in (
+                    ("--speaker", speaker is not None),
+                    ("--decree", decree is not None),
+                    ("--facets", facets),
+                    ("--backend es", backend != "sqlite"),
+                    ("--sort date", sort == "date"),
+                )
+                if given
+            ],
         )
     q = Query(
         text=query,

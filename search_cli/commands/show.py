@@ -57,12 +57,23 @@ def article_lines(doc: dict[str, Any]) -> list[str]:
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 def show(record_id: str, db: str | None, as_json: bool) -> None:
-    """Print one stored record in full: an article, by its id or URL."""
+    """Print one stored record in full: an article or an attached document (with what it
+    links to), by its id or URL."""
     with open_store(db, readonly=True) as store:
         doc = store.find(record_id.strip())
         if doc is None:
+            from .documents import document_json, document_lines, find_document
+
+            attached = find_document(store, record_id.strip())
+            if attached is not None:
+                if as_json:
+                    output.emit_json(document_json(store, attached))
+                else:
+                    click.echo("\n".join(document_lines(store, attached, text_chars=None)))
+                return
             raise PressnewsError(
-                f"no article with id or URL {record_id!r}; `pressnews search` prints ids"
+                f"no article or document with id or URL {record_id!r}; "
+                "`pressnews search` and `pressnews documents` print ids"
             )
         if as_json:
             output.emit_json(doc)

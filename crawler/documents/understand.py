@@ -1,0 +1,402 @@
+"""What an attached document says: its type, symbol, issuer, date, signer and province, and per
+type the trainings a plan schedules, the trainings and totals a report counts, the spokespeople
+a decision names, the course an official letter convenes. Pure: text in, `DocumentFacts` out;
+every value comes with the line it was read from (`evidence`), and a value the text does not
+give is left out, never invented.
+
+The rules read the layout of administrative documents (Nghị định 30/2020/NĐ-CP): the issuing
+body's name at the top, "Số: 45/KH-UBND", "<place>, ngày 15 tháng 01 năm 2024", the type in
+capitals ("KẾ HOẠCH") with its subject below, numbered items, and the signature block at the end
+("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from crawler.enrich.documents import extract_documents
+from crawler.enrich.relevance import judge
+from vnlang import gazetteer
+from vnlang.legaldocs import NUMBERED
+from vnlang.text import fold
+
+TYPES = ("plan", "report", "decision", "official_letter", "other")
+# The type heading, in capitals on a line of its own (folded).
+_HEADINGS = {
+    "ke hoach": "plan",
+    "bao cao": "report",
+    "quyet dinh": "decision",
+    "cong van": "official_letter",
+}
+# The type code of a symbol (45/KH-UBND): KH plan, BC report, QĐ decision; an issuer-unit
+# symbol without a type code (1520/UBND-KGVX) is an official letter.
+_CODE_TYPES = {"kh": "plan", "bc": "report", "qd": "decision", "cv": "official_letter"}
+_SYMBOL_LINE = re.compile(r"^\s*(?:số|so)\s*[:.]?\s*(\S.*)$", re.I)
+_DATE_LINE = re.compile(
+    r"(?:^|,\s*)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)", re.I
+)
+_NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b")
+_ABOUT = re.compile(r"^(?:V/v|Về việc)\s*[:.]?\s*", re.I)
+_VV = re.compile(r"^\s*(?:V/v|Về việc)\s*[:.]?\s*(.+)$", re.I)
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
+_SIGN_MARK = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.+)$")
+_SIGNED = re.compile(r"^\(?\s*(?:đã ký|đã kí|ký|kí)\s*\)?\.?$", re.I)
+_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+(.+?)\s*$")
+_FIELD = re.compile(
+    r"^\s*[-–+•*]?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
+    re.I,
+)
+_TRAINING_WORDS = re.compile(
+    r"\b(?:tap huan|boi duong|lop|hoi nghi|hoi thao|toa dam|dao tao|cap nhat|dien tap)\b"
+)
+_QUARTER = re.compile(r"quý\s+(I{1,3}|IV|[1-4])\b(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
+_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
+_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_PEOPLE = (
+    r"(?:lượt\s+)?(?:học viên|đại biểu|cán bộ(?:,\s*công chức)?|người|lượt người|công chức|"
+    r"người phát ngôn|lượt cán bộ)"
+)
+_ATTENDANCE = re.compile(r"(\d{1,3}(?:[.,]\d{3})*|\d+)\s+" + _PEOPLE, re.I)
+_COUNT = re.compile(
+    r"(\d{1,3})\s+(?:lớp|hội nghị|đợt|cuộc|khóa|khoá)\s+(?:tập huấn|bồi dưỡng|đào tạo)", re.I
+)
+_SPOKESPERSON = re.compile(
+    r"^\s*(?:\d{1,2}[.)]|[-–+•])?\s*(Ông|Bà|Đồng chí)\s+([^,–-]+?)\s*(?:[,–-]\s*(.+?))?\s*[.;]?$"
+)
+_PLACE_IN = re.compile(r"\btại\s+(.+?)(?=\s+cho\s|\s+với\s|,|;|\.$|$)")
+_ROLE_WORDS = (
+    ("chánh văn phòng", "Chánh Văn phòng"),
+    ("chủ tịch", "Chủ tịch"),
+    ("giám đốc", "Giám đốc"),
+    ("trưởng ban", "Trưởng ban"),
+    ("bí thư", "Bí thư"),
+    ("văn phòng", "Văn phòng"),
+    ("ủy ban nhân dân", "Ủy ban nhân dân"),
+    ("uỷ ban nhân dân", "Ủy ban nhân dân"),
+    ("sở thông tin và truyền thông", "Sở Thông tin và Truyền thông"),
+)
+
+
+@dataclass
+class Planned:
+    topic: str
+    topics: list[str] = field(default_factory=list)  # core topics (crawler.enrich.relevance)
+    audience: str | None = None
+    period: str | None = None  # as written: "quý II năm 2024"
+    start: str | None = None  # the period as dates (ISO), when it names a quarter or month
+    end: str | None = None
+    place: str | None = None
+
+
+@dataclass
+class Held:
+    topic: str
+    topics: list[str] = field(default_factory=list)
+    date: str | None = None
+    place: str | None = None
+    attendance: int | None = None
+    evidence: str = ""
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None
+
+
+@dataclass
+class DocumentFacts:
+    type: str = "other"
+    number: str | None = None
+    symbol: str | None = None
+    subject: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    signer: str | None = None
+    signer_role: str | None = None
+    province: str | None = None
+    province_now: str | None = None
+    planned: list[Planned] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    spokespeople: list[Person] = field(default_factory=list)
+    convened: list[Held] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _iso(d: int, m: int, y: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _role_case(text: str) -> str:
+    """A title written in capitals, in ordinary case: "PHÓ CHỦ TỊCH" -> "Phó Chủ tịch"."""
+    out = text.strip().lower()
+    for low, proper in _ROLE_WORDS:
+        out = out.replace(low, proper)
+    return out[:1].upper() + out[1:]
+
+
+def _issuer_case(line: str) -> str:
+    """ "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" -> "Ủy ban nhân dân tỉnh Quảng Bình"."""
+    words = line.split()
+    for i in range(len(words)):
+        if fold(words[i]) in ("tinh", "thanh", "pho", "tp", "tp."):
+            continue  # "TỈNH QUẢNG BÌNH": the province's name starts after "tỉnh"
+        p = gazetteer.lookup(" ".join(words[i:]))
+        if p is not None:
+            head = _role_case(" ".join(words[:i]))
+            return f"{head} {p.name}".strip()
+    return _role_case(line)
+
+
+def _period(text: str, year_hint: int | None) -> tuple[str | None, str | None]:
+    """The first and last day of "quý II năm 2024" or "tháng 8 năm 2024"."""
+    q = _QUARTER.search(text)
+    if q:
+        n = _ROMAN.get(q.group(1).upper()) or int(q.group(1))
+        year = int(q.group(2)) if q.group(2) else year_hint
+        if year is None:
+            return None, None
+        start = date(year, 3 * n - 2, 1)
+        end = (date(year + 1, 1, 1) if n == 4 else date(year, 3 * n + 1, 1)) - timedelta(days=1)
+        return start.isoformat(), end.isoformat()
+    m = _MONTH.search(text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        year = int(m.group(2)) if m.group(2) else year_hint
+        if year is None:
+            return None, None
+        month = int(m.group(1))
+        start = date(year, month, 1)
+        end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(
+            days=1
+        )
+        return start.isoformat(), end.isoformat()
+    return None, None
+
+
+def _topics(text: str) -> list[str]:
+    return judge(text, "")[1]
+
+
+def _header(lines: list[str], facts: DocumentFacts) -> int:
+    """Symbol, date, type, subject and issuer from the first lines; the index of the type
+    heading (or 0)."""
+    top = lines[:20]
+    for line in top:
+        m = _SYMBOL_LINE.match(line)
+        if m and facts.symbol is None:
+            found = NUMBERED.search(m.group(1))
+            cited = extract_documents(m.group(1)) if found else []
+            if cited:
+                facts.symbol = cited[0]
+                facts.number = re.split(r"[/-]", facts.symbol)[0]
+                facts.evidence["symbol"] = line
+        d = _DATE_LINE.search(line)
+        if d and facts.date is None:
+            facts.date = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            facts.evidence["date"] = line
+            place = line[: d.start()].strip(" ,")
+            if place and gazetteer.lookup(place) and facts.province is None:
+                facts.province = gazetteer.lookup(place).name  # type: ignore[union-attr]
+                facts.evidence["province"] = line
+    heading_at = 0
+    for i, line in enumerate(top):
+        key = fold(line).strip(" .:")
+        if key in _HEADINGS and line.upper() == line:
+            facts.type = _HEADINGS[key]
+            facts.evidence["type"] = line
+            heading_at = i
+            if i + 1 < len(lines) and not _SYMBOL_LINE.match(lines[i + 1]):
+                facts.subject = _ABOUT.sub("", lines[i + 1])
+            break
+    if facts.type == "other" and facts.symbol:
+        parts = [fold(p) for p in re.split(r"[/-]", facts.symbol)[1:]]
+        code = parts[0] if parts else ""
+        if code in _CODE_TYPES:
+            facts.type = _CODE_TYPES[code]
+            facts.evidence["type"] = facts.evidence["symbol"]
+    for line in top:
+        vv = _VV.match(line)
+        if vv:
+            facts.subject = facts.subject or vv.group(1)
+            if facts.type == "other":
+                facts.type = "official_letter"  # "V/v ..." under the number: a công văn
+                facts.evidence["type"] = line
+            break
+    for line in top[:4]:
+        if line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
+            facts.issuer = _issuer_case(line)
+            facts.evidence["issuer"] = line
+            if facts.province is None:
+                for i in range(len(line.split())):
+                    p = gazetteer.lookup(" ".join(line.split()[i:]))
+                    if p is not None:
+                        facts.province = p.name
+                        facts.evidence["province"] = line
+                        break
+            break
+    return heading_at
+
+
+def _signature(lines: list[str], facts: DocumentFacts) -> None:
+    tail = lines[-8:]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        if _NAME.match(line) and not line.isupper():
+            facts.signer = line
+            facts.evidence["signer"] = line
+            above = [x for x in tail[:i] if not _SIGNED.match(x)]
+            role_lines: list[str] = []
+            for x in reversed(above):
+                if x.isupper() and len(x) < 60:
+                    role_lines.insert(0, x)
+                else:
+                    break
+            if role_lines:
+                last = role_lines[-1]
+                mark = _SIGN_MARK.match(last)
+                facts.signer_role = _role_case(mark.group(2) if mark else last)
+                facts.evidence["signer_role"] = " / ".join(role_lines)
+            return
+
+
+def _planned(lines: list[str], year: int | None) -> list[Planned]:
+    out: list[Planned] = []
+    current: Planned | None = None
+    for line in lines:
+        item = _ITEM.match(line)
+        f = _FIELD.match(line)
+        if item and not f:
+            topic = item.group(2).rstrip(".:;")
+            current = Planned(topic=topic, topics=_topics(topic))
+            if _TRAINING_WORDS.search(fold(topic)):
+                out.append(current)
+            continue
+        if f and current is not None and current in out:
+            label, value = fold(f.group(1)), f.group(2).strip()
+            if label in ("doi tuong", "thanh phan"):
+                current.audience = value
+            elif label == "thoi gian":
+                current.period = value
+                current.start, current.end = _period(value, year)
+            else:
+                current.place = value
+    return [p for p in out if p.period or p.place or p.audience]
+
+
+def _held(lines: list[str], doc_year: int | None) -> list[Held]:
+    out = []
+    for line in lines:
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", line):
+            folded = fold(sentence)
+            d = _NUM_DATE.search(sentence)
+            if not d or not _TRAINING_WORDS.search(folded) or "to chuc" not in folded:
+                continue
+            when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            head = sentence[d.end() :]
+            m = re.search(r"(tập huấn|bồi dưỡng|hội nghị|lớp|hội thảo)", head, re.I)
+            if not m:
+                continue
+            topic = re.split(r"\s+(?:tại|cho)\s+", head[m.start() :])[0].rstrip(" .,;")
+            place = _PLACE_IN.search(head)
+            people = _ATTENDANCE.search(head)
+            out.append(
+                Held(
+                    topic=topic[:1].upper() + topic[1:],
+                    topics=_topics(topic),
+                    date=when,
+                    place=place.group(1).strip() if place else None,
+                    attendance=int(re.sub(r"[.,]", "", people.group(1))) if people else None,
+                    evidence=sentence,
+                )
+            )
+    return out
+
+
+def _totals(lines: list[str], facts: DocumentFacts) -> None:
+    for line in lines:
+        count = _COUNT.search(line)
+        if count is None:
+            continue
+        facts.totals["trainings"] = int(count.group(1))
+        people = _ATTENDANCE.search(line, count.end())
+        if people:
+            facts.totals["attendees"] = int(re.sub(r"[.,]", "", people.group(1)))
+        facts.evidence["totals"] = line
+        return
+
+
+def _spokespeople(lines: list[str]) -> list[Person]:
+    out = []
+    for line in lines:
+        m = _SPOKESPERSON.match(line)
+        if m and _NAME.match(m.group(2).strip()):
+            role = (m.group(3) or "").strip().rstrip(".;") or None
+            out.append(Person(m.group(2).strip(), role))
+    return out
+
+
+def _convened(lines: list[str], facts: DocumentFacts) -> list[Held]:
+    when = place = None
+    for line in lines:
+        f = _FIELD.match(line)
+        if not f:
+            continue
+        label = fold(f.group(1))
+        if label == "thoi gian":
+            d = _NUM_DATE.search(f.group(2))
+            if d:
+                when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+        elif label == "dia diem":
+            place = f.group(2).strip()
+    if facts.subject and _TRAINING_WORDS.search(fold(facts.subject)) and (when or place):
+        topic = re.sub(r"^cử cán bộ tham dự\s+", "", facts.subject, flags=re.I)
+        return [Held(topic[:1].upper() + topic[1:], _topics(topic), when, place, None, "")]
+    return []
+
+
+def understand(text: str) -> DocumentFacts:
+    """The facts of one document's text (NFC)."""
+    facts = DocumentFacts()
+    lines = _lines(text)
+    if not lines:
+        return facts
+    heading_at = _header(lines, facts)
+    _signature(lines, facts)
+    if facts.province:
+        when = facts.date
+        with contextlib.suppress(KeyError):
+            facts.province, facts.province_now = gazetteer.province_at(facts.province, when)
+    year = int(facts.date[:4]) if facts.date else None
+    if facts.date is None:
+        y = _YEAR.search(text)
+        year = int(y.group(1)) if y else None
+    body = lines[heading_at + 1 :]
+    own = facts.symbol
+    facts.cites = [d for d in extract_documents(text) if d != own]
+    if facts.type == "plan":
+        facts.planned = _planned(body, year)
+    elif facts.type == "report":
+        facts.held = _held(body, year)
+        _totals(body, facts)
+    elif facts.type == "decision" and "phat ngon" in fold(text):
+        facts.spokespeople = _spokespeople(body)
+    elif facts.type == "official_letter":
+        facts.convened = _convened(lines, facts)
+    return facts
