@@ -52,6 +52,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     help="A Scrapy setting, as `scrapy crawl -s`.",
 )
 @click.option("--full", is_flag=True, help="Fetch every article again, even those already stored.")
+@click.option(
+    "--documents",
+    "fetch_documents",
+    is_flag=True,
+    help="Also fetch, read and understand the PDF/DOC/DOCX documents that articles and listing "
+    "pages link to (each once; again only when its validators change).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines, only the summary.")
 @click.option("--log", is_flag=True, help="Show Scrapy's own log on stderr.")
 @click.option(
@@ -75,6 +82,7 @@ def crawl(
     keys: tuple[str, ...],
     settings: tuple[str, ...],
     full: bool,
+    fetch_documents: bool,
     quiet: bool,
     log: bool,
     es_url: str | None,
@@ -104,6 +112,8 @@ def crawl(
     with open_store(path):
         pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
     overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
+    if fetch_documents:
+        overrides["PRESSNEWS_DOCUMENTS"] = True
     if log:
         overrides["PRESSNEWS_LOG"] = True
     else:
