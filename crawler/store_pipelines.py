@@ -115,13 +115,13 @@ class ProcessPipeline:
                 if self.pool is not None:
                     try:
                         item.read = await asyncio.wrap_future(
-                            self.pool.submit(process_document, item.body)
+                            self.pool.submit(process_document, item.body, item.link_title)
                         )
                     except BrokenProcessPool:
                         self.pool = None
-                        item.read = process_document(item.body)
+                        item.read = process_document(item.body, item.link_title)
                 else:
-                    item.read = process_document(item.body)
+                    item.read = process_document(item.body, item.link_title)
             return item
         if not isinstance(item, PageItem):
             return item

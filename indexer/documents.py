@@ -184,6 +184,78 @@ def save_document(store: Store, doc: FetchedDocument) -> str:
     return outcome
 
 
+def iter_stored(store: Store) -> list[tuple[str, bytes, str]]:
+    """(id, original bytes, link title) of every stored document, to read again without
+    fetching."""
+    rows = store.conn.execute(
+        "SELECT id, body, link_title FROM documents ORDER BY rowid"
+    ).fetchall()
+    return [(r[0], zlib.decompress(r[1]), r[2] or "") for r in rows]
+
+
+def update_reading(
+    store: Store,
+    doc_id: str,
+    *,
+    format: str,
+    text: str,
+    flags: list[str],
+    note: str,
+    facts: dict[str, Any],
+    reader_version: str,
+) -> bool:
+    """Replace what was read and understood from a stored document (`pressnews reprocess`);
+    True when anything changed."""
+    row = store.conn.execute(
+        "SELECT rowid, url, link_title, text, flags, extracted, format FROM documents WHERE id = ?",
+        (doc_id,),
+    ).fetchone()
+    if row is None:
+        return False
+    new_extracted = json.dumps(facts, ensure_ascii=False)
+    if (row["text"], row["flags"], row["extracted"], row["format"]) == (
+        text,
+        json.dumps(flags),
+        new_extracted,
+        format,
+    ):
+        return False
+    title = _title(
+        FetchedDocument(
+            url=row["url"], source="", status=200, headers={}, body=b"", fetched_at="",
+            format=format, text=text, facts=facts, link_title=row["link_title"],
+        )
+    )  # fmt: skip
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE documents SET format = ?, text = ?, flags = ?, note = ?, type = ?, symbol = ?, "
+            "title = ?, date = ?, province = ?, province_now = ?, extracted = ?, "
+            "reader_version = ? WHERE rowid = ?",
+            (
+                format,
+                text,
+                json.dumps(flags),
+                note,
+                facts.get("type") or "other",
+                facts.get("symbol"),
+                title,
+                facts.get("date"),
+                facts.get("province"),
+                facts.get("province_now"),
+                new_extracted,
+                reader_version,
+                row["rowid"],
+            ),
+        )
+        store.conn.execute("DELETE FROM documents_fts WHERE rowid = ?", (row["rowid"],))
+        store.conn.execute(
+            "INSERT INTO documents_fts (rowid, title, body, extra, tags, pairs) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (row["rowid"], *_fts_row(title, text, facts)),
+        )
+    return True
+
+
 def add_referrer(store: Store, url: str, referrer: str) -> bool:
     """Record that `referrer` links to the stored document `url` (a 304 or a skipped fetch);
     False when no such document is stored (yet)."""

@@ -437,3 +437,26 @@ def test_crawl_without_documents_fetches_none(tmp_path):
         assert out.returncode == 0, out.stderr
     with Store.open(db) as store:
         assert docs.count_documents(store) == 0 and store.count() == 3
+
+
+def test_reprocess_reads_the_stored_bytes_again(db):
+    with Store.open(db) as store:
+        store.conn.execute(
+            "UPDATE documents SET text = 'old', extracted = '{}', type = 'other' WHERE id = ?",
+            (_plan_id(),),
+        )
+    out = CliRunner().invoke(cli, ["reprocess", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert "attached document(s) read again: 1 updated" in out.output
+    with Store.open(db) as store:
+        plan = docs.get_document(store, _plan_id())
+    assert plan["type"] == "plan" and plan["extracted"]["symbol"] == "45/KH-UBND"
+    assert "Đồng Hới" in plan["text"]
+
+
+def test_a_link_title_gives_the_symbol_of_a_document_without_text():
+    from crawler.documents.understand import DocumentFacts, fill_from_link_title
+
+    f = fill_from_link_title(DocumentFacts(), "Tải về: Kế hoạch số 186/KH-STTTT năm 2021")
+    assert (f.type, f.symbol) == ("plan", "186/KH-STTTT") and "link title" in f.evidence["type"]
+    assert fill_from_link_title(DocumentFacts(), "Tải về tệp đính kèm").symbol is None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .read import read
-from .understand import understand
+from .understand import DocumentFacts, fill_from_link_title, understand
 
 # Bumped when reading or understanding changes, so a re-fetch of unchanged bytes re-reads them.
 READER_VERSION = "documents-1"
@@ -22,7 +22,11 @@ class ProcessedDocument:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def process_document(data: bytes) -> ProcessedDocument:
+def process_document(data: bytes, link_title: str = "") -> ProcessedDocument:
+    """Read the bytes, understand the text; the link's title fills a missing symbol and type."""
     result = read(data)
-    facts = understand(result.text).to_json() if result.text else {}
-    return ProcessedDocument(result.format, result.text, list(result.flags), result.note, facts)
+    facts = understand(result.text) if result.text else DocumentFacts()
+    facts = fill_from_link_title(facts, link_title)
+    return ProcessedDocument(
+        result.format, result.text, list(result.flags), result.note, facts.to_json()
+    )

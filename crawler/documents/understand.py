@@ -400,3 +400,22 @@ def understand(text: str) -> DocumentFacts:
     elif facts.type == "official_letter":
         facts.convened = _convened(lines, facts)
     return facts
+
+
+def fill_from_link_title(facts: DocumentFacts, title: str) -> DocumentFacts:
+    """A document read without text (scanned and not OCR'd, unreadable) or without a number in
+    it: the symbol and type the link's title gives ("Tải về: Kế hoạch số 186/KH-STTTT ..."),
+    with the title as evidence. Values the text gave are kept."""
+    if not title or facts.symbol:
+        return facts
+    cited = [d for d in extract_documents(title) if NUMBERED.search(d)]
+    if not cited:
+        return facts
+    facts.symbol = cited[0]
+    facts.number = re.split(r"[/-]", facts.symbol)[0]
+    facts.evidence["symbol"] = f"link title: {title}"
+    code = fold(re.split(r"[/-]", facts.symbol)[1]) if "/" in facts.symbol else ""
+    if facts.type == "other" and code in _CODE_TYPES:
+        facts.type = _CODE_TYPES[code]
+        facts.evidence["type"] = f"link title: {title}"
+    return facts

@@ -192,6 +192,10 @@ def reprocess(db: str | None) -> None:
     click.echo(
         f"{rep.seen} article(s): {rep.updated} updated, {rep.unchanged} unchanged, {rep.failed} failed."
     )
+    if rep.documents:
+        click.echo(
+            f"{rep.documents} attached document(s) read again: {rep.documents_updated} updated."
+        )
     if rep.damaged:
         shown = ", ".join(rep.damaged[:10]) + (
             f" (+{len(rep.damaged) - 10} more)" if len(rep.damaged) > 10 else ""
