@@ -160,7 +160,7 @@ def test_a_plan_gives_its_header_and_the_trainings_it_schedules():
     f = understand(source("kh-45-2024"))
     assert (f.type, f.symbol, f.number, f.date) == ("plan", "45/KH-UBND", "45", "2024-01-15")
     assert f.issuer == "Ủy ban nhân dân tỉnh Quảng Bình"
-    assert (f.signer, f.signer_role) == ("Phan Mạnh Hùng", "Phó Chủ tịch")
+    assert (f.signer, f.signer_role) == ("Phan Minh Hiếu", "Phó Chủ tịch")
     assert (f.province, f.province_now) == ("Quảng Bình", "Quảng Trị")
     assert [(p.period, p.start, p.end, p.place) for p in f.planned] == [
         ("quý II năm 2024", "2024-04-01", "2024-06-30", "thành phố Đồng Hới"),
@@ -182,15 +182,15 @@ def test_a_report_gives_trainings_held_and_totals():
         ("2024-08-20", 85),
         ("2024-11-14", 60),
     ]
-    assert f.held[0].place == "thành phố Đồng Hới" and f.signer == "Trần Thắng"
+    assert f.held[0].place == "thành phố Đồng Hới" and f.signer == "Trần Văn Lâm"
 
 
 def test_a_decision_names_its_spokespeople():
     f = understand(source("qd-312-2024"))
     assert (f.type, f.symbol) == ("decision", "312/QĐ-UBND")
     assert [(p.name, p.role) for p in f.spokespeople] == [
-        ("Trần Thắng", "Chủ tịch Ủy ban nhân dân tỉnh"),
-        ("Phan Mạnh Hùng", "Phó Chủ tịch Ủy ban nhân dân tỉnh"),
+        ("Trần Văn Lâm", "Chủ tịch Ủy ban nhân dân tỉnh"),
+        ("Phan Minh Hiếu", "Phó Chủ tịch Ủy ban nhân dân tỉnh"),
         ("Nguyễn Thị Thu Hà", "Chánh Văn phòng Ủy ban nhân dân tỉnh"),
     ]
 
@@ -327,7 +327,7 @@ def test_cli_lists_filters_and_shows_documents(db):
     assert "no documents match" in out.output
     out = runner.invoke(cli, ["show", _plan_id(), "--db", str(db)])
     assert out.exit_code == 0, out.output
-    assert "held: article a-held" in out.output and "Phan Mạnh Hùng, Phó Chủ tịch" in out.output
+    assert "held: article a-held" in out.output and "Phan Minh Hiếu, Phó Chủ tịch" in out.output
     out = runner.invoke(cli, ["show", _plan_id(), "--db", str(db), "--json"])
     assert json.loads(out.output)["links"]["planned"][0]["article"]["id"] == "a-held"
     out = runner.invoke(cli, ["show", "a-held", "--db", str(db)])  # articles first, unchanged

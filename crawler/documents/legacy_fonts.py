@@ -182,6 +182,40 @@ def encode_tcvn3(text: str) -> str:
     return "".join(out)
 
 
+_VNI_MARK_OF = {v: k for k, v in _VNI_MARKS_LOWER.items()}
+_VNI_SINGLE_OF = {v: k for k, v in _VNI_SINGLE_LOWER.items()}
+
+
+def encode_vni(text: str) -> str:
+    """Unicode to VNI-Windows (as the Latin-1 characters a VNI-font document holds): for the
+    fixtures and tests; the reader only decodes."""
+    out = []
+    for c in unicodedata.normalize("NFC", text):
+        low = c.lower()
+        upper = c != low
+        if low in _VNI_SINGLE_OF and low not in "íì":
+            single = _VNI_SINGLE_OF[low]
+            out.append(single.upper() if upper else single)
+            continue
+        nfd = unicodedata.normalize("NFD", low)
+        base, marks = nfd[0], nfd[1:]
+        if not marks or not base.isascii():
+            out.append(c)
+            continue
+        horn = _HORN in marks
+        shape = next((m for m in marks if m in (_CIRC, _BREVE)), "")
+        tone = next((m for m in marks if m in _TONES), "")
+        if horn:  # ơ, ư: one character, then the tone
+            letter = _VNI_SINGLE_OF[unicodedata.normalize("NFC", base + _HORN)]
+            mark = _VNI_MARK_OF[("", tone)] if tone else ""
+        elif base == "i" and not shape:
+            letter, mark = _VNI_SINGLE_OF.get(low, low), ""
+        else:
+            letter, mark = base, _VNI_MARK_OF.get((shape, tone), "")
+        out.append((letter + mark).upper() if upper else letter + mark)
+    return "".join(out)
+
+
 def decode_vni(text: str) -> str:
     out: list[str] = []
     for c in text:

@@ -133,8 +133,24 @@ class DocumentFacts:
         return asdict(self)
 
 
+# A line that ends a sentence, an item or a heading; a line after one that does not, starting
+# in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
+_LINE_END = re.compile(r"[.:;!?…]$")
+_CONTINUES = re.compile(r"^(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
+
+
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    """Non-empty lines, with the lines a PDF or an OCR wrapped joined again."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not _LINE_END.search(out[-1]) and _CONTINUES.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _iso(d: int, m: int, y: int) -> str | None:
