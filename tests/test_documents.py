@@ -460,3 +460,33 @@ def test_a_link_title_gives_the_symbol_of_a_document_without_text():
     f = fill_from_link_title(DocumentFacts(), "Tải về: Kế hoạch số 186/KH-STTTT năm 2021")
     assert (f.type, f.symbol) == ("plan", "186/KH-STTTT") and "link title" in f.evidence["type"]
     assert fill_from_link_title(DocumentFacts(), "Tải về tệp đính kèm").symbol is None
+
+
+# -- export and Elasticsearch (offline: the requests we would send) ----------------------------
+
+
+def test_export_documents_as_json_lines(db):
+    out = CliRunner().invoke(cli, ["export", "--documents", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert {r["symbol"] for r in rows} >= {"45/KH-UBND", "210/BC-UBND", "38/KH-UBND"}
+    plan = next(r for r in rows if r["symbol"] == "45/KH-UBND")
+    assert plan["extracted"]["planned"][0]["period"] == "quý II năm 2024" and plan["text"]
+
+
+def test_elasticsearch_documents_and_mapping(db):
+    from indexer.elastic import documents as es_docs
+
+    with Store.open(db) as store:
+        actions = list(es_docs.document_actions(docs.iter_documents(store), "p-documents"))
+    plan = next(a for a in actions if a["_source"]["symbol"] == "45/KH-UBND")
+    assert plan["_id"] == _plan_id() and plan["_index"] == "p-documents"
+    src = plan["_source"]
+    assert src["year"] == "2024" and src["location"] and len(src["planned"]) == 3
+    report = next(a for a in actions if a["_source"]["symbol"] == "210/BC-UBND")["_source"]
+    assert (report["trainings_total"], report["attendees_total"]) == (3, 265)
+    props = es_docs.mappings()["properties"]
+    for action in actions:  # every field sent is mapped
+        assert set(action["_source"]) <= set(props), set(action["_source"]) - set(props)
+    assert es_docs.documents_index("pressnews-articles") == "pressnews-documents"
+    assert es_docs.index_body()["settings"]["analysis"]["analyzer"]["vn_folded"]

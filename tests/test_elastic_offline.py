@@ -642,7 +642,8 @@ def test_saved_objects_ids_and_references_resolve():
         by_type.setdefault(o["type"], []).append(o)
         assert o["id"].startswith("pressnews-")
         assert o.get("typeMigrationVersion") and o.get("coreMigrationVersion")
-    (dv,) = by_type["index-pattern"]
+    dv, docs_view = by_type["index-pattern"]  # the articles' data view, the documents' one
+    assert docs_view["attributes"]["title"] == "pressnews-documents"
     # every article has first_seen; `date` is missing for undated ones (counted by `year`)
     assert dv["attributes"]["timeFieldName"] == "first_seen"
     assert dv["attributes"]["title"] == "pressnews-articles"
@@ -682,8 +683,9 @@ def test_saved_objects_ids_and_references_resolve():
 
 def test_saved_objects_for_another_prefix():
     objects = kb.load_saved_objects(alias="trial-articles")
-    (dv,) = [o for o in objects if o["type"] == "index-pattern"]
+    dv, docs_view = [o for o in objects if o["type"] == "index-pattern"]
     assert dv["attributes"]["title"] == "trial-articles"
+    assert docs_view["attributes"]["title"] == "trial-documents"
 
 
 def test_kibana_import_request():

@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .documents import DATA_VIEW_ID as DOCUMENTS_DATA_VIEW_ID
+from .documents import data_view as documents_data_view
+from .documents import documents_index
 from .kibana_charts import (
     _data_view,
     _date_column,
@@ -155,7 +158,8 @@ def build_saved_objects(alias: str = DEFAULT_ALIAS) -> list[dict[str, Any]]:
     lens = _panels()
     map_obj = _map(alias)
     layout = [lens[0], (map_obj, (0, 12, 24, 24)), *lens[1:]]
-    return [_data_view(alias), *(o for o, _ in lens), map_obj, _dashboard(layout)]
+    documents_view = {**documents_data_view(alias), **_meta("index-pattern")}
+    return [_data_view(alias), *(o for o, _ in lens), map_obj, _dashboard(layout), documents_view]
 
 
 def to_ndjson(objects: list[dict[str, Any]]) -> str:
@@ -169,7 +173,9 @@ def load_saved_objects(alias: str | None = None, path: Path = NDJSON) -> list[di
     ]
     if alias and alias != DEFAULT_ALIAS:
         for o in objects:
-            if o["type"] == "index-pattern":
+            if o["type"] == "index-pattern" and o["id"] == DOCUMENTS_DATA_VIEW_ID:
+                o["attributes"]["title"] = documents_index(alias)
+            elif o["type"] == "index-pattern":
                 o["attributes"]["title"] = alias
     return objects
 

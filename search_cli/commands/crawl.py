@@ -158,9 +158,13 @@ def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
     from indexer.elastic.sync import sync
 
     try:
+        from indexer.elastic.documents import sync_documents
+
         with open_store(path) as store:
             rep = sync(store, access.connect(), alias=env().es_alias())
+            docs = sync_documents(store, access.connect(), articles_alias=env().es_alias())
         click.echo(f"Elasticsearch: {rep.accepted} article(s) synced, {len(rep.failed)} failed.")
+        click.echo(docs.line())
     except ElasticUnavailable as exc:
         click.echo(
             f"Warning: not synced to Elasticsearch ({exc}); the next sync catches up.", err=True

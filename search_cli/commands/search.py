@@ -37,12 +37,27 @@ from ..common import (
     is_flag=True,
     help="Write the active corrections instead, as labelled examples (extracted vs corrected).",
 )
-def export(db: str | None, fmt: str, source: str | None, corrections: bool) -> None:
+@click.option(
+    "--documents",
+    "documents",
+    is_flag=True,
+    help="Write the attached documents instead: metadata, text, what was understood, referrers.",
+)
+def export(
+    db: str | None, fmt: str, source: str | None, corrections: bool, documents: bool
+) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
-    corrected value)."""
+    corrected value; with --documents, every attached document)."""
+    if corrections and documents:
+        raise PressnewsError("--corrections and --documents: choose one")
     with open_store(db, readonly=True) as store:
-        rows = export_rows(store, source) if corrections else store.iter_articles(source)
+        if documents:
+            from indexer.documents import iter_documents
+
+            rows = [d for d in iter_documents(store) if source is None or d["source"] == source]
+        else:
+            rows = export_rows(store, source) if corrections else store.iter_articles(source)
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
 
