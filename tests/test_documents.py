@@ -490,3 +490,25 @@ def test_elasticsearch_documents_and_mapping(db):
         assert set(action["_source"]) <= set(props), set(action["_source"]) - set(props)
     assert es_docs.documents_index("pressnews-articles") == "pressnews-documents"
     assert es_docs.index_body()["settings"]["analysis"]["analyzer"]["vn_folded"]
+
+
+def test_documents_sync_against_a_loopback_stand_in(db):
+    from test_elastic_offline import FakeElasticsearch
+
+    from indexer.elastic.client import connect
+    from indexer.elastic.documents import sync_documents
+
+    server = FakeElasticsearch()
+    try:
+        es = connect(server.url)
+        with Store.open(db) as store:
+            first = sync_documents(store, es, articles_alias="pressnews-articles")
+            server.indices["pressnews-documents"]["mappings"]["_meta"] = {}  # an older mapping
+            second = sync_documents(store, es, articles_alias="pressnews-articles")
+            n = docs.count_documents(store)
+        stored = server.indices["pressnews-documents"]["docs"]
+    finally:
+        server.close()
+    assert (first.sent, first.accepted, first.failed, first.recreated) == (n, n, [], False)
+    assert second.recreated and second.accepted == n and len(stored) == n
+    assert "pushed to pressnews-documents" in second.line()

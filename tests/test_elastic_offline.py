@@ -164,6 +164,8 @@ class FakeElasticsearch(_Server):
         if len(parts) == 1 and method == "PUT":
             body = json.loads(raw) if raw else {}
             self.indices[name] = {"aliases": set(body.get("aliases", {})), "docs": {}}
+            if "mappings" in body:  # an index created with its own mappings (documents)
+                self.indices[name]["mappings"] = body["mappings"]
             return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
         if len(parts) == 1 and method == "GET":
             found = {
@@ -174,9 +176,16 @@ class FakeElasticsearch(_Server):
             if not found and "*" not in name:
                 return self._missing(name)
             return 200, found
+        if len(parts) == 1 and method == "DELETE":
+            if name not in self.indices:
+                return self._missing(name)
+            del self.indices[name]
+            return 200, {"acknowledged": True}
         if len(parts) == 2 and parts[1] == "_mapping":
             if name not in self.indices:
                 return self._missing(name)
+            if "mappings" in self.indices[name]:
+                return 200, {name: {"mappings": self.indices[name]["mappings"]}}
             return 200, {
                 name: {"mappings": {"_meta": {"pressnews_mapping_version": m.MAPPING_VERSION}}}
             }
