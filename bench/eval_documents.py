@@ -126,7 +126,10 @@ def links(texts: dict[str, str], labels: dict, verbose: bool) -> tuple[float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
+    parser.add_argument("--set", default="", help="the evaluation set: the first (default) or set2")
     args = parser.parse_args()
+    global EVAL
+    EVAL = EVAL / args.set if args.set else EVAL
     labels = json.loads((EVAL / "labels.json").read_text("utf-8"))
     sources = {p.stem: p.read_text("utf-8") for p in sorted((EVAL / "source").glob("*.txt"))}
     print(f"Evaluation set: {len(sources)} documents, {EVAL.relative_to(ROOT)}\n")

@@ -1,4 +1,5 @@
-"""Build the evaluation files: every source text of `source/` in six formats, into `files/`.
+"""Build the evaluation files: every source text of `source/` in six formats, into `files/`
+(for the first set here and the second in `set2/`).
 
     .venv/bin/pip install fpdf2 pillow   # only to rebuild; the built files are committed
     .venv/bin/python tests/eval/documents/make_files.py [--doc]
@@ -18,12 +19,17 @@ sys.path.insert(0, str(HERE.parents[1] / "fixtures" / "documents"))
 
 import make_documents as make  # noqa: E402
 
-OUT = HERE / "files"
-
 
 def main() -> None:
+    """Builds the files of the first set (here) and of `set2/`."""
+    for where in (HERE, HERE / "set2"):
+        build(where)
+
+
+def build(where: Path) -> None:
+    OUT = where / "files"
     OUT.mkdir(exist_ok=True)
-    for src in sorted((HERE / "source").glob("*.txt")):
+    for src in sorted((where / "source").glob("*.txt")):
         text, stem = src.read_text("utf-8"), src.stem
         make.typed_pdf(text, OUT / f"{stem}.pdf")
         make.scanned_pdf(text, OUT / f"{stem}.scan.pdf")
