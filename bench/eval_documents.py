@@ -6,7 +6,7 @@ On the evaluation set tests/eval/documents/ (ten documents written for pressnews
 reports, decisions, official letters, a notice; each built in six formats by make_files.py):
 1. text recovery per format: token F1 of the text read against the Unicode source (tokens are
    words, compared case-insensitively; the case-sensitive figure is printed beside it);
-2. understanding, on the text read from the typed PDF and, separately, from the OCR of the
+2. understanding, on the text read from the typed PDF, the DOCX and the OCR of the
    scanned PDF: type, symbol, date and province accuracy, planned trainings found, report
    totals, spokespeople precision/recall;
 3. planned-vs-held links: each planned training of the plans linked (indexer.documents.
@@ -161,7 +161,7 @@ def main() -> None:
             f"   {name:<20} {len(scores):>2}  {mean(scores):6.3f}  {min(scores):6.3f}  "
             f"{mean(cased):6.3f}  {mean(seconds):6.2f}  {shown}"
         )
-    for name in ("typed PDF", "scanned PDF (OCR)"):
+    for name in ("typed PDF", "DOCX", "scanned PDF (OCR)"):
         texts = texts_by_format.get(name) or {}
         if len(texts) < len(sources):
             continue

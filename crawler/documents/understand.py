@@ -31,7 +31,22 @@ _HEADINGS = {
     "bao cao": "report",
     "quyet dinh": "decision",
     "cong van": "official_letter",
+    # other administrative types (Nghị định 30/2020/NĐ-CP): the heading says which
+    "chi thi": "other",
+    "thong bao": "other",
+    "nghi quyet": "other",
+    "to trinh": "other",
+    "huong dan": "other",
+    "chuong trinh": "other",
+    "phuong an": "other",
+    "de an": "other",
+    "bien ban": "other",
+    "quy che": "other",
+    "quy dinh": "other",
+    "giay moi": "official_letter",
 }
+# The national motto that shares the first line when a PDF flattens the two-column header.
+_MOTTO = re.compile(r"\s*CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM.*$|\s*CỘNG HOÀ XÃ HỘI.*$")
 # The type code of a symbol (45/KH-UBND): KH plan, BC report, QĐ decision; an issuer-unit
 # symbol without a type code (1520/UBND-KGVX) is an official letter.
 _CODE_TYPES = {"kh": "plan", "bc": "report", "qd": "decision", "cv": "official_letter"}
@@ -62,13 +77,23 @@ _PEOPLE = (
     r"người phát ngôn|lượt cán bộ)"
 )
 _ATTENDANCE = re.compile(r"(\d{1,3}(?:[.,]\d{3})*|\d+)\s+" + _PEOPLE, re.I)
+# "3 lớp tập huấn", "05 hội nghị, lớp tập huấn, bồi dưỡng".
 _COUNT = re.compile(
-    r"(\d{1,3})\s+(?:lớp|hội nghị|đợt|cuộc|khóa|khoá)\s+(?:tập huấn|bồi dưỡng|đào tạo)", re.I
+    r"(\d{1,3})\s+(?:lớp|hội nghị|đợt|cuộc|khóa|khoá)[^.;\d]{0,30}?(?:tập huấn|bồi dưỡng|đào tạo)",
+    re.I,
 )
+# "1. Ông Nguyễn Văn A, Chủ tịch ..." or "1. Người phát ngôn: Ông Nguyễn Văn A - Chủ tịch ...".
 _SPOKESPERSON = re.compile(
-    r"^\s*(?:\d{1,2}[.)]|[-–+•])?\s*(Ông|Bà|Đồng chí)\s+([^,–-]+?)\s*(?:[,–-]\s*(.+?))?\s*[.;]?$"
+    r"(?:^|:\s*|^\s*(?:\d{1,2}[.)]|[-–+•])\s*)(Ông|Bà|Đồng chí)\s+([^,–:-]+?)\s*"
+    r"(?:[,–-]\s*(.+?))?\s*[.;]?$"
 )
-_PLACE_IN = re.compile(r"\btại\s+(.+?)(?=\s+cho\s|\s+với\s|,|;|\.$|$)")
+_PLACE_IN = re.compile(r"\btại\s+(.+?)(?=\s+cho\s|\s+với\s|,|;|\)|\.$|$)")
+# A training that was not held: planned, postponed, not done.
+# A sentence ends at a full stop after a lower-case letter, a digit or a bracket ("TP. Thanh
+# Hóa" does not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ0-9)]\.)\s+(?=[A-ZĐÀ-Ỹ])")
+_NOT_HELD = re.compile(r"\b(?:du kien|se to chuc|chua (?:thuc hien|to chuc)|hoan|chuyen sang)\b")
+_TRAINING_HEAD = re.compile(r"(tập huấn|bồi dưỡng|hội nghị|lớp|hội thảo)", re.I)
 _ROLE_WORDS = (
     ("chánh văn phòng", "Chánh Văn phòng"),
     ("chủ tịch", "Chủ tịch"),
@@ -79,6 +104,7 @@ _ROLE_WORDS = (
     ("ủy ban nhân dân", "Ủy ban nhân dân"),
     ("uỷ ban nhân dân", "Ủy ban nhân dân"),
     ("sở thông tin và truyền thông", "Sở Thông tin và Truyền thông"),
+    ("ubnd", "UBND"),
 )
 
 
@@ -136,7 +162,7 @@ class DocumentFacts:
 # A line that ends a sentence, an item or a heading; a line after one that does not, starting
 # in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
 _LINE_END = re.compile(r"[.:;!?…]$")
-_CONTINUES = re.compile(r"^(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
+_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
 
 
 def _lines(text: str) -> list[str]:
@@ -146,7 +172,12 @@ def _lines(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if out and not _LINE_END.search(out[-1]) and _CONTINUES.match(line):
+        if (
+            out
+            and not _LINE_END.search(out[-1])
+            and _CONTINUES.match(line)
+            and " | " not in line + out[-1]  # table rows stay rows
+        ):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -172,7 +203,12 @@ def _issuer_case(line: str) -> str:
     """ "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" -> "Ủy ban nhân dân tỉnh Quảng Bình"."""
     words = line.split()
     for i in range(len(words)):
-        if fold(words[i]) in ("tinh", "thanh", "pho", "tp", "tp."):
+        word, after = fold(words[i]), fold(words[i + 1]) if i + 1 < len(words) else ""
+        if (
+            word in ("tinh", "tp", "tp.")
+            or (word == "thanh" and after == "pho")
+            or (word == "pho" and i and fold(words[i - 1]) == "thanh")
+        ):
             continue  # "TỈNH QUẢNG BÌNH": the province's name starts after "tỉnh"
         p = gazetteer.lookup(" ".join(words[i:]))
         if p is not None:
@@ -227,11 +263,15 @@ def _header(lines: list[str], facts: DocumentFacts) -> int:
         if d and facts.date is None:
             facts.date = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
             facts.evidence["date"] = line
-            place = line[: d.start()].strip(" ,")
-            if place and gazetteer.lookup(place) and facts.province is None:
-                facts.province = gazetteer.lookup(place).name  # type: ignore[union-attr]
-                facts.evidence["province"] = line
+            words = line[: d.start()].strip(" ,").split()
+            for i in range(len(words)):  # "Số: 58/KH-UBND Thanh Hóa, ngày ...": the place last
+                p = gazetteer.lookup(" ".join(words[i:]))
+                if p is not None and facts.province is None:
+                    facts.province = p.name
+                    facts.evidence["province"] = line
+                    break
     heading_at = 0
+    facts.evidence.pop("type", None)
     for i, line in enumerate(top):
         key = fold(line).strip(" .:")
         if key in _HEADINGS and line.upper() == line:
@@ -241,7 +281,7 @@ def _header(lines: list[str], facts: DocumentFacts) -> int:
             if i + 1 < len(lines) and not _SYMBOL_LINE.match(lines[i + 1]):
                 facts.subject = _ABOUT.sub("", lines[i + 1])
             break
-    if facts.type == "other" and facts.symbol:
+    if facts.type == "other" and facts.symbol and "type" not in facts.evidence:
         parts = [fold(p) for p in re.split(r"[/-]", facts.symbol)[1:]]
         code = parts[0] if parts else ""
         if code in _CODE_TYPES:
@@ -251,14 +291,15 @@ def _header(lines: list[str], facts: DocumentFacts) -> int:
         vv = _VV.match(line)
         if vv:
             facts.subject = facts.subject or vv.group(1)
-            if facts.type == "other":
+            if facts.type == "other" and "type" not in facts.evidence:
                 facts.type = "official_letter"  # "V/v ..." under the number: a công văn
                 facts.evidence["type"] = line
             break
-    for line in top[:4]:
-        if line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
+    for raw in top[:4]:
+        line = _MOTTO.sub("", raw)
+        if line and line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
             facts.issuer = _issuer_case(line)
-            facts.evidence["issuer"] = line
+            facts.evidence["issuer"] = raw
             if facts.province is None:
                 for i in range(len(line.split())):
                     p = gazetteer.lookup(" ".join(line.split()[i:]))
@@ -292,16 +333,92 @@ def _signature(lines: list[str], facts: DocumentFacts) -> None:
             return
 
 
-def _planned(lines: list[str], year: int | None) -> list[Planned]:
+_PERIOD_IN = re.compile(
+    r"(?:quý\s+(?:I{1,3}|IV|[1-4])|tháng\s+\d{1,2})(?:\s*(?:năm|/)\s*(?:19|20)\d\d)?", re.I
+)
+# Where a prose item's topic ends: "..., dự kiến tổ chức trong tháng 6/2023 tại ...".
+_TOPIC_END = re.compile(r",?\s+(?:dành cho|dự kiến|trong (?:tháng|quý)|vào (?:tháng|quý)|tại)\s")
+_AUDIENCE_IN = re.compile(r"\bdành cho\s+(.+?)(?=,|;|\s+dự kiến|\s+trong\s|\s+tại\s|\.$|$)")
+_COLUMNS = {
+    "topic": ("noi dung", "ten lop", "chuyen de", "ten hoat dong"),
+    "audience": ("doi tuong", "thanh phan"),
+    "period": ("thoi gian",),
+    "place": ("dia diem",),
+}
+
+
+def _item(topic: str, year: int | None) -> Planned:
+    """A planned training from an item's text; a prose item ("Lớp bồi dưỡng ... dành cho ...,
+    dự kiến tổ chức trong tháng 6/2023 tại thành phố Long Xuyên") gives its period, place and
+    audience too."""
+    item = Planned(topic=topic, topics=_topics(topic))
+    end = _TOPIC_END.search(topic)
+    period = _PERIOD_IN.search(topic)
+    if end is None and period is None:
+        return item
+    if end is not None:
+        item.topic = topic[: end.start()].rstrip(" ,")
+    if period is not None:
+        item.period = period.group(0)
+        item.start, item.end = _period(item.period, year)
+    place = _PLACE_IN.search(topic)
+    if place is not None:
+        item.place = place.group(1).strip()
+    audience = _AUDIENCE_IN.search(topic)
+    if audience is not None:
+        item.audience = audience.group(1).strip()
+    return item
+
+
+def _table_planned(lines: list[str], year: int | None) -> list[Planned]:
+    """Planned trainings in a table: a header row naming the columns (Nội dung, Đối tượng,
+    Thời gian, Địa điểm), then one row per training (a DOCX table reads as "a | b | c")."""
     out: list[Planned] = []
+    columns: dict[str, int] | None = None
+    width = 0
+    for line in lines:
+        if " | " not in line:
+            columns = None
+            continue
+        cells = [c.strip() for c in line.split(" | ")]
+        keys = [fold(c) for c in cells]
+        named = {
+            name: i
+            for name, words in _COLUMNS.items()
+            for i, k in enumerate(keys)
+            if any(w in k for w in words)
+        }
+        if "topic" in named and "period" in named:
+            columns, width = named, len(cells)
+            continue
+        if columns is None or len(cells) != width:
+            continue
+        topic = cells[columns["topic"]].rstrip(".;")
+        if not _TRAINING_WORDS.search(fold(topic)):
+            continue
+        item = Planned(topic=topic, topics=_topics(topic))
+        if "audience" in columns:
+            item.audience = cells[columns["audience"]] or None
+        item.period = cells[columns["period"]] or None
+        if item.period:
+            item.start, item.end = _period(item.period, year)
+        if "place" in columns:
+            item.place = cells[columns["place"]] or None
+        out.append(item)
+    return out
+
+
+def _planned(lines: list[str], year: int | None) -> list[Planned]:
+    out: list[Planned] = _table_planned(lines, year)
     current: Planned | None = None
     for line in lines:
+        if " | " in line:
+            continue
         item = _ITEM.match(line)
         f = _FIELD.match(line)
         if item and not f:
-            topic = item.group(2).rstrip(".:;")
-            current = Planned(topic=topic, topics=_topics(topic))
-            if _TRAINING_WORDS.search(fold(topic)):
+            current = _item(item.group(2).rstrip(".:;"), year)
+            if _TRAINING_WORDS.search(fold(current.topic)):
                 out.append(current)
             continue
         if f and current is not None and current in out:
@@ -317,20 +434,31 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
 
 
 def _held(lines: list[str], doc_year: int | None) -> list[Held]:
+    """Trainings a report says were held: a sentence or bullet with a full date and a
+    training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
+    tập huấn ... (ngày 16/5/2024, tại TP. Thanh Hóa) với 210 đại biểu")."""
     out = []
     for line in lines:
-        for sentence in re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", line):
+        for sentence in _SENTENCE_END.split(line):
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
-            if not d or not _TRAINING_WORDS.search(folded) or "to chuc" not in folded:
+            if not d or not _TRAINING_WORDS.search(folded) or _NOT_HELD.search(folded):
+                continue
+            bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
+            if not (bullet or d.start() < 12 or "to chuc" in folded):
                 continue
             when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
-            head = sentence[d.end() :]
-            m = re.search(r"(tập huấn|bồi dưỡng|hội nghị|lớp|hội thảo)", head, re.I)
-            if not m:
-                continue
-            topic = re.split(r"\s+(?:tại|cho)\s+", head[m.start() :])[0].rstrip(" .,;")
-            place = _PLACE_IN.search(head)
+            head, before = sentence[d.end() :], sentence[: d.start()]
+            m = _TRAINING_HEAD.search(head)
+            if m:
+                topic = re.split(r"\s+(?:tại|cho|với)\s+", head[m.start() :])[0]
+            else:
+                m = _TRAINING_HEAD.search(before)
+                if not m:
+                    continue
+                topic = re.split(r"\s*\(|\s+(?:ngày|tại|cho|với)\s+", before[m.start() :])[0]
+            topic = topic.rstrip(" .,;")
+            place = _PLACE_IN.search(head) or _PLACE_IN.search(before)
             people = _ATTENDANCE.search(head)
             out.append(
                 Held(
@@ -361,7 +489,7 @@ def _totals(lines: list[str], facts: DocumentFacts) -> None:
 def _spokespeople(lines: list[str]) -> list[Person]:
     out = []
     for line in lines:
-        m = _SPOKESPERSON.match(line)
+        m = _SPOKESPERSON.search(line)
         if m and _NAME.match(m.group(2).strip()):
             role = (m.group(3) or "").strip().rstrip(".;") or None
             out.append(Person(m.group(2).strip(), role))
