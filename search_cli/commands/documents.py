@@ -151,7 +151,10 @@ def _print_planned_vs_held(rows: list[dict[str, Any]], as_json: bool, as_csv: bo
     if not rows:
         click.echo("no plans stored")
         return
+    empty = [r["plan"] or r["document"] for r in rows if not r["planned"]]
     for r in rows:
+        if not r["planned"]:
+            continue
         click.echo(
             f"{r['province'] or '—'}  {r['plan'] or r['document']} ({r['date'] or 'undated'}): "
             f"{r['planned']} planned, {r['held']} held "
@@ -168,6 +171,8 @@ def _print_planned_vs_held(rows: list[dict[str, Any]], as_json: bool, as_csv: bo
                 h = item["report"]
                 n = f", {h['attendance']} attending" if h.get("attendance") else ""
                 click.echo(f"      report {h['symbol']} ({h['date']}{n}): {h['topic']}")
+    if empty:
+        click.echo(f"({len(empty)} plan(s) with no planned training read: {', '.join(empty)})")
 
 
 def document_lines(store: Store, doc: dict[str, Any], text_chars: int | None = 1500) -> list[str]:
