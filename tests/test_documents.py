@@ -405,6 +405,7 @@ def test_crawl_fetches_reads_and_links_documents_once(tmp_path):
         args += ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0"]
         first = run_cli(*args)
         assert first.returncode == 0, first.stderr
+        assert "Documents: 5 requested, 5 new, 0 updated, 0 unchanged" in first.stdout
         with Store.open(db) as store:
             stored = {d["url"].rsplit("/", 1)[-1]: d for d in docs.list_documents(store)}
             fetched = {u: d["fetched_at"] for u, d in stored.items()}
@@ -415,6 +416,7 @@ def test_crawl_fetches_reads_and_links_documents_once(tmp_path):
         assert stored["bc-210-2024.docx"]["extracted"]["totals"]["attendees"] == 265
         second = run_cli(*args)  # the same server: validators answer 304
         assert second.returncode == 0, second.stderr
+        assert "Documents: 5 requested, 0 new, 0 updated, 5 unchanged" in second.stdout
         with Store.open(db) as store:
             again = {d["url"].rsplit("/", 1)[-1]: d for d in docs.list_documents(store)}
             rows = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -512,3 +514,22 @@ def test_documents_sync_against_a_loopback_stand_in(db):
     assert (first.sent, first.accepted, first.failed, first.recreated) == (n, n, [], False)
     assert second.recreated and second.accepted == n and len(stored) == n
     assert "pushed to pressnews-documents" in second.line()
+
+
+@pytest.mark.slow
+def test_documents_over_the_size_cap_are_not_stored(tmp_path):
+    db = tmp_path / "cap.db"
+    with SiteServer(SITES) as server:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(sources_toml(server, SITES), encoding="utf-8")
+        out = run_cli(
+            "crawl", "--db", str(db), "--sources", str(sources), "--documents", "-q",
+            "-s", "PRESSNEWS_DOCUMENT_MAXSIZE=30000", "-s", "DOWNLOAD_DELAY=0",
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+    with Store.open(db) as store:
+        stored = {d["url"].rsplit("/", 1)[-1]: d["size"] for d in docs.list_documents(store)}
+        assert store.count() == 3  # the articles are unaffected
+    sizes = {p.name: p.stat().st_size for p in FILES.iterdir()}
+    assert set(stored) == {n for n, size in sizes.items() if size <= 30000}
+    assert stored and len(stored) < len(sizes)

@@ -133,6 +133,8 @@ def crawl(
     click.echo(
         output.render_table(rows, ["source", "pages", "new", "updated", "unchanged", "errors"])
     )
+    if fetch_documents:
+        click.echo(_documents_line(report.stats))
     if report.signal is not None:
         click.echo(
             f"Interrupted by {report.signal_name}: the crawl stopped; what it stored is kept "
@@ -150,6 +152,21 @@ def crawl(
         )
     if report.exit_status:
         sys.exit(report.exit_status)
+
+
+def _documents_line(stats: dict[str, Any]) -> str:
+    """What the crawl did with attached documents, from its stats (summed over sources)."""
+    counts: dict[str, int] = {}
+    for key, value in stats.items():
+        parts = str(key).split("/")
+        if len(parts) == 3 and parts[0] == "pressnews" and parts[2].startswith("documents"):
+            counts[parts[2]] = counts.get(parts[2], 0) + int(value)
+    return (
+        f"Documents: {counts.get('documents', 0)} requested, {counts.get('documents_new', 0)} new, "
+        f"{counts.get('documents_updated', 0)} updated, "
+        f"{counts.get('documents_unchanged', 0) + counts.get('documents_not_modified', 0)} "
+        "unchanged (`pressnews documents` lists them)."
+    )
 
 
 def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
