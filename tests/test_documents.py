@@ -533,3 +533,35 @@ def test_documents_over_the_size_cap_are_not_stored(tmp_path):
     sizes = {p.name: p.stat().st_size for p in FILES.iterdir()}
     assert set(stored) == {n for n, size in sizes.items() if size <= 30000}
     assert stored and len(stored) < len(sizes)
+
+
+def _typed_then_scanned() -> bytes:
+    """A PDF of a typed page followed by a scanned one (joined with pypdf)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for name in ("kh-45-2024.pdf", "qd-312-2024.pdf"):
+        writer.add_page(PdfReader(FILES / name).pages[0])
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+@needs_ocr
+def test_a_partly_scanned_pdf_has_its_scanned_pages_read_by_ocr():
+    result = read(_typed_then_scanned())
+    assert result.flags == ("partly-scanned", "ocr") and result.pages == 2
+    assert "45/KH-UBND" in result.text and "312/QĐ-UBND" in result.text
+
+
+def test_a_partly_scanned_pdf_without_ocr_keeps_its_text_pages(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ocr.unavailable_reason.cache_clear()
+    try:
+        result = read(_typed_then_scanned())
+    finally:
+        ocr.unavailable_reason.cache_clear()
+    assert result.flags == ("partly-scanned", "scanned-not-read")
+    assert "45/KH-UBND" in result.text and "312/QĐ-UBND" not in result.text

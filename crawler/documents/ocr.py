@@ -35,25 +35,28 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def ocr_pdf(data: bytes, pages: int) -> str:
-    """The text of a scanned PDF's first MAX_PAGES pages, page after page."""
+def ocr_pdf(data: bytes, pages: list[int]) -> dict[int, str]:
+    """The text of these pages (1-based; at most MAX_PAGES of them) of a PDF, by OCR."""
+    out: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="pressnews-ocr-") as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(data)
-        last = min(pages, MAX_PAGES) if pages else MAX_PAGES
-        subprocess.run(
-            ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-l", str(last), str(src), f"{tmp}/p"],
-            check=True,
-            capture_output=True,
-            timeout=TIMEOUT,
-        )
-        texts = []
-        for image in sorted(Path(tmp).glob("p*.png")):
-            out = subprocess.run(
-                ["tesseract", str(image), "-", "-l", "vie", "--psm", "4"],
+        for number in pages[:MAX_PAGES]:
+            prefix = f"{tmp}/p{number}"
+            subprocess.run(
+                ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", str(number), "-l",
+                 str(number), str(src), prefix],
                 check=True,
                 capture_output=True,
                 timeout=TIMEOUT,
-            )
-            texts.append(out.stdout.decode("utf-8", "replace"))
-        return "\n".join(texts)
+            )  # fmt: skip
+            for image in sorted(Path(tmp).glob(f"p{number}*.png")):
+                result = subprocess.run(
+                    ["tesseract", str(image), "-", "-l", "vie", "--psm", "4"],
+                    check=True,
+                    capture_output=True,
+                    timeout=TIMEOUT,
+                )
+                out[number] = result.stdout.decode("utf-8", "replace")
+                image.unlink()
+    return out

@@ -117,6 +117,7 @@ class Planned:
     start: str | None = None  # the period as dates (ISO), when it names a quarter or month
     end: str | None = None
     place: str | None = None
+    evidence: str = ""  # the item's lines (or table row) as written
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Held:
 class Person:
     name: str
     role: str | None = None
+    evidence: str = ""
 
 
 @dataclass
@@ -396,7 +398,7 @@ def _table_planned(lines: list[str], year: int | None) -> list[Planned]:
         topic = cells[columns["topic"]].rstrip(".;")
         if not _TRAINING_WORDS.search(fold(topic)):
             continue
-        item = Planned(topic=topic, topics=_topics(topic))
+        item = Planned(topic=topic, topics=_topics(topic), evidence=line)
         if "audience" in columns:
             item.audience = cells[columns["audience"]] or None
         item.period = cells[columns["period"]] or None
@@ -418,10 +420,12 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
         f = _FIELD.match(line)
         if item and not f:
             current = _item(item.group(2).rstrip(".:;"), year)
+            current.evidence = line
             if _TRAINING_WORDS.search(fold(current.topic)):
                 out.append(current)
             continue
         if f and current is not None and current in out:
+            current.evidence += "\n" + line
             label, value = fold(f.group(1)), f.group(2).strip()
             if label in ("doi tuong", "thanh phan"):
                 current.audience = value
@@ -492,7 +496,7 @@ def _spokespeople(lines: list[str]) -> list[Person]:
         m = _SPOKESPERSON.search(line)
         if m and _NAME.match(m.group(2).strip()):
             role = (m.group(3) or "").strip().rstrip(".;") or None
-            out.append(Person(m.group(2).strip(), role))
+            out.append(Person(m.group(2).strip(), role, line))
     return out
 
 
@@ -511,7 +515,8 @@ def _convened(lines: list[str], facts: DocumentFacts) -> list[Held]:
             place = f.group(2).strip()
     if facts.subject and _TRAINING_WORDS.search(fold(facts.subject)) and (when or place):
         topic = re.sub(r"^cử cán bộ tham dự\s+", "", facts.subject, flags=re.I)
-        return [Held(topic[:1].upper() + topic[1:], _topics(topic), when, place, None, "")]
+        evidence = "\n".join(x for x in lines if _FIELD.match(x) or _VV.match(x))
+        return [Held(topic[:1].upper() + topic[1:], _topics(topic), when, place, None, evidence)]
     return []
 
 
