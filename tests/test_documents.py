@@ -565,3 +565,53 @@ def test_a_partly_scanned_pdf_without_ocr_keeps_its_text_pages(monkeypatch, tmp_
         ocr.unavailable_reason.cache_clear()
     assert result.flags == ("partly-scanned", "scanned-not-read")
     assert "45/KH-UBND" in result.text and "312/QĐ-UBND" not in result.text
+
+
+def test_a_plan_as_a_table_even_with_rows_a_pdf_wrapped():
+    text = "\n".join(
+        [
+            "ỦY BAN NHÂN DÂN TỈNH THANH HÓA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Số: 58/KH-UBND Thanh Hóa, ngày 12 tháng 3 năm 2024",
+            "KẾ HOẠCH",
+            "Đào tạo, bồi dưỡng nghiệp vụ năm 2024",
+            "TT | Nội dung | Đối tượng | Thời gian | Địa điểm",
+            "1 | Tập huấn kỹ năng phát ngôn | Người phát ngôn các sở,",
+            "ban, ngành | Quý 2/2024 | TP. Thanh Hóa",
+            "2 | Bồi dưỡng kiến thức thông tin đối ngoại | Cán bộ cấp xã",
+            "| Tháng 7/2024 | Huyện Bá Thước",
+            "3 | Hội nghị tổng kết năm | Các sở | Quý 4/2024 | TP. Thanh Hóa",
+        ]
+    )
+    f = understand(text)
+    assert (f.type, f.symbol, f.province, f.date) == (
+        "plan",
+        "58/KH-UBND",
+        "Thanh Hóa",
+        "2024-03-12",
+    )
+    assert f.issuer == "Ủy ban nhân dân tỉnh Thanh Hóa"
+    assert [(p.audience, p.start, p.end, p.place) for p in f.planned] == [
+        ("Người phát ngôn các sở, ban, ngành", "2024-04-01", "2024-06-30", "TP. Thanh Hóa"),
+        ("Cán bộ cấp xã", "2024-07-01", "2024-07-31", "Huyện Bá Thước"),
+    ]  # a review conference ("tổng kết") is not a training
+
+
+def test_a_prose_plan_item_and_a_postponed_training():
+    plan = understand(
+        "UBND TỈNH AN GIANG\nSố: 1245/KH-STTTT\nAn Giang, ngày 03 tháng 4 năm 2023\nKẾ HOẠCH\n"
+        "Bồi dưỡng năm 2023\n1. Nội dung\na) Lớp bồi dưỡng kỹ năng phát ngôn dành cho người "
+        "phát ngôn các sở, dự kiến tổ chức trong tháng 6/2023 tại thành phố Long Xuyên."
+    )
+    (item,) = plan.planned
+    assert item.topic == "Lớp bồi dưỡng kỹ năng phát ngôn" and item.place == "thành phố Long Xuyên"
+    assert (item.start, item.end, item.audience) == (
+        "2023-06-01",
+        "2023-06-30",
+        "người phát ngôn các sở",
+    )
+    report = understand(
+        "UBND TỈNH AN GIANG\nSố: 3120/BC-STTTT\nAn Giang, ngày 15 tháng 12 năm 2023\nBÁO CÁO\n"
+        "Kết quả năm 2023\nNgày 22/6/2023, tổ chức lớp bồi dưỡng kỹ năng phát ngôn cho 150 học "
+        "viên.\nLớp bồi dưỡng thông tin đối ngoại dự kiến ngày 20/9/2023 chưa thực hiện được."
+    )
+    assert [(h.date, h.attendance) for h in report.held] == [("2023-06-22", 150)]

@@ -68,6 +68,15 @@ _FIELD = re.compile(
 _TRAINING_WORDS = re.compile(
     r"\b(?:tap huan|boi duong|lop|hoi nghi|hoi thao|toa dam|dao tao|cap nhat|dien tap)\b"
 )
+# Meetings that are not trainings, whatever else the item says.
+_NOT_TRAINING = re.compile(r"\b(?:tong ket|so ket|giao ban|hop bao|trao giai|le ky niem)\b")
+
+
+def _is_training(text: str) -> bool:
+    folded = fold(text)
+    return bool(_TRAINING_WORDS.search(folded)) and not _NOT_TRAINING.search(folded)
+
+
 _QUARTER = re.compile(r"quý\s+(I{1,3}|IV|[1-4])\b(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
 _MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
@@ -178,7 +187,7 @@ def _lines(text: str) -> list[str]:
             out
             and not _LINE_END.search(out[-1])
             and _CONTINUES.match(line)
-            and " | " not in line + out[-1]  # table rows stay rows
+            and "|" not in line + out[-1]  # table rows stay rows
         ):
             out[-1] = f"{out[-1]} {line}"
         else:
@@ -372,17 +381,41 @@ def _item(topic: str, year: int | None) -> Planned:
     return item
 
 
+_CELL = re.compile(r"\s*\|\s*")
+
+
+def _table_rows(lines: list[str]) -> list[tuple[list[str], str]]:
+    """The rows of "a | b | c" tables as cell lists with the row as written; a row a PDF
+    wrapped onto several lines (fewer cells than the header) is joined back."""
+    rows: list[tuple[list[str], str]] = []
+    width, pending, raw = 0, None, ""
+    for line in lines:
+        if "|" not in line and pending is None:
+            width = 0
+            continue
+        cells = [c.strip() for c in _CELL.split(line)] if "|" in line else [line.strip()]
+        if pending is not None:  # the row's wrapped rest: its first piece ends the last cell
+            pending[-1] = f"{pending[-1]} {cells[0]}".strip()
+            pending += cells[1:]
+            raw += "\n" + line
+            cells = pending
+        if width and len(cells) < width:
+            pending = cells
+            raw = raw if raw else line
+            continue
+        rows.append((cells, raw or line))
+        width = width or len(cells)
+        pending, raw = None, ""
+    return rows
+
+
 def _table_planned(lines: list[str], year: int | None) -> list[Planned]:
     """Planned trainings in a table: a header row naming the columns (Nội dung, Đối tượng,
     Thời gian, Địa điểm), then one row per training (a DOCX table reads as "a | b | c")."""
     out: list[Planned] = []
     columns: dict[str, int] | None = None
     width = 0
-    for line in lines:
-        if " | " not in line:
-            columns = None
-            continue
-        cells = [c.strip() for c in line.split(" | ")]
+    for cells, line in _table_rows(lines):
         keys = [fold(c) for c in cells]
         named = {
             name: i
@@ -396,7 +429,7 @@ def _table_planned(lines: list[str], year: int | None) -> list[Planned]:
         if columns is None or len(cells) != width:
             continue
         topic = cells[columns["topic"]].rstrip(".;")
-        if not _TRAINING_WORDS.search(fold(topic)):
+        if not _is_training(topic):
             continue
         item = Planned(topic=topic, topics=_topics(topic), evidence=line)
         if "audience" in columns:
@@ -414,14 +447,14 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
     out: list[Planned] = _table_planned(lines, year)
     current: Planned | None = None
     for line in lines:
-        if " | " in line:
+        if "|" in line:
             continue
         item = _ITEM.match(line)
         f = _FIELD.match(line)
         if item and not f:
             current = _item(item.group(2).rstrip(".:;"), year)
             current.evidence = line
-            if _TRAINING_WORDS.search(fold(current.topic)):
+            if _is_training(current.topic):
                 out.append(current)
             continue
         if f and current is not None and current in out:
@@ -446,7 +479,7 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
         for sentence in _SENTENCE_END.split(line):
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
-            if not d or not _TRAINING_WORDS.search(folded) or _NOT_HELD.search(folded):
+            if not d or not _is_training(sentence) or _NOT_HELD.search(folded):
                 continue
             bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
             if not (bullet or d.start() < 12 or "to chuc" in folded):
