@@ -539,3 +539,18 @@ class CrawlState:
 
     def get(self, url: str) -> KnownPage | None:
         return self.pages.get(url)
+
+    @staticmethod
+    def document_validators(db_path: str) -> dict[str, tuple[str | None, str | None]]:
+        """URL -> (ETag, Last-Modified) of the stored attached documents (none in an older or
+        empty database)."""
+        if not Path(db_path).exists():
+            return {}
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = conn.execute("SELECT url, etag, last_modified FROM documents").fetchall()
+        except sqlite3.Error:
+            return {}
+        finally:
+            conn.close()
+        return {url: (etag, lm) for url, etag, lm in rows}

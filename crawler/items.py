@@ -74,3 +74,20 @@ class FrontierRow:
     score: float = 0.0
     reason: str = ""  # "cap", "focus sample", or "" for a request made
     data: str | None = None  # a postback's page, target and argument (JSON)
+
+
+@dataclass
+class DocumentItem:
+    """An attached document (PDF, DOC, DOCX) fetched from links on `referrers`; status 304 (no
+    body) when it had not changed, 0 for a page linking to a document fetched or stored before
+    (only the referrer is recorded)."""
+
+    source: str
+    url: str
+    referrers: list[str]
+    link_title: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    read: Any = None  # crawler.documents.process.ProcessedDocument, filled by ProcessPipeline

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.article_from_page import EXTRACTOR_VERSION, NotAnArticle, process_page
+from crawler.documents.process import READER_VERSION, process_document
 from crawler.events.recompute import recompute_events
 from crawler.extract.decode import decode_html
+from indexer import documents as stored_documents
 from indexer.store import Store
 
 
@@ -19,6 +21,8 @@ class ReprocessReport:
     failed: int = 0
     damaged: list[str] = field(default_factory=list)  # ids whose stored raw page is unreadable
     events: int = 0  # training events after the recompute
+    documents: int = 0  # attached documents read again from their stored bytes
+    documents_updated: int = 0
 
 
 def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> ReprocessReport:
@@ -48,6 +52,20 @@ def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> Re
         if progress and report.seen % 100 == 0:
             progress(report.seen)
     store.set_meta("extractor_version", EXTRACTOR_VERSION)
+    for doc_id, data, link_title in stored_documents.iter_stored(store):
+        report.documents += 1
+        p = process_document(data, link_title)
+        changed = stored_documents.update_reading(
+            store,
+            doc_id,
+            format=p.format,
+            text=p.text,
+            flags=p.flags,
+            note=p.note,
+            facts=p.facts,
+            reader_version=READER_VERSION,
+        )
+        report.documents_updated += int(changed)
     report.events = recompute_events(store, full=True).events
     return report
 

@@ -87,3 +87,7 @@ PRESSNEWS_LOCK_WAIT = 10.0
 # (None: none), a new file every PRESSNEWS_WARC_MAX_SIZE bytes.
 PRESSNEWS_WARC_DIR = None
 PRESSNEWS_WARC_MAX_SIZE = 1024**3
+# Attached documents (PDF, DOC, DOCX) linked from articles and listing pages: fetched, read and
+# understood when true (`pressnews crawl --documents`), each at most this many bytes.
+PRESSNEWS_DOCUMENTS = False
+PRESSNEWS_DOCUMENT_MAXSIZE = 20 * 1024 * 1024

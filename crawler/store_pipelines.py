@@ -35,9 +35,11 @@ from crawler.bookkeeping import (
     record_unlisted,
     start_run,
 )
+from crawler.documents.process import READER_VERSION, process_document
 from crawler.events.recompute import recompute_events
-from crawler.items import FrontierItem, PageItem, Revisit, SeenPage
+from crawler.items import DocumentItem, FrontierItem, PageItem, Revisit, SeenPage
 from crawler.urls import clean_url
+from indexer.documents import FetchedDocument, add_referrer, save_document
 from indexer.store import RawPage, Store
 
 
@@ -120,6 +122,19 @@ class ProcessPipeline:
             self.pool = None
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, DocumentItem):
+            if item.body:  # read (and OCR) in a worker when there are workers
+                if self.pool is not None:
+                    try:
+                        item.read = await asyncio.wrap_future(
+                            self.pool.submit(process_document, item.body, item.link_title)
+                        )
+                    except BrokenProcessPool:
+                        self.pool = None
+                        item.read = process_document(item.body, item.link_title)
+                else:
+                    item.read = process_document(item.body, item.link_title)
+            return item
         if not isinstance(item, PageItem):
             return item
         args = (
@@ -158,6 +173,7 @@ class StorePipeline:
         self.stats = stats
         self.store: Store | None = None
         self.run_id: int | None = None
+        self.pending_referrers: dict[str, list[str]] = {}  # document URL -> pages linking to it
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -213,6 +229,9 @@ class StorePipeline:
         if isinstance(item, FrontierItem):
             record_frontier(self.store, item)
             return item
+        if isinstance(item, DocumentItem):
+            self._store_document(item)
+            return item
         assert item.article is not None
         raw = RawPage(
             url=item.final_url,
@@ -238,3 +257,36 @@ class StorePipeline:
         if date:
             self.stats.min_value(f"pressnews/{source}/oldest", date[:10])
             self.stats.max_value(f"pressnews/{source}/newest", date[:10])
+
+    def _store_document(self, item: DocumentItem) -> None:
+        assert self.store is not None
+        if item.read is None:  # 304, or known and not fetched again: only the new referrer
+            with self.store.transaction():
+                for referrer in item.referrers:
+                    if not add_referrer(self.store, item.url, referrer):
+                        # the document is still being read: its referrers join it when stored
+                        self.pending_referrers.setdefault(item.url, []).append(referrer)
+            if item.status == 304:
+                self.stats.inc_value(f"pressnews/{item.source}/documents_unchanged")
+            return
+        read = item.read
+        outcome = save_document(
+            self.store,
+            FetchedDocument(
+                url=item.url,
+                source=item.source,
+                status=item.status,
+                headers=item.headers,
+                body=item.body,
+                fetched_at=item.fetched_at,
+                format=read.format,
+                text=read.text,
+                flags=read.flags,
+                note=read.note,
+                facts=read.facts,
+                referrers=item.referrers + self.pending_referrers.pop(item.url, []),
+                link_title=item.link_title,
+                reader_version=READER_VERSION,
+            ),
+        )
+        self.stats.inc_value(f"pressnews/{item.source}/documents_{outcome}")

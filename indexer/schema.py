@@ -306,6 +306,50 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE INDEX IF NOT EXISTS frontier_source_state ON frontier(source, state, score);
     """,
+    # documents: attached files (plans, reports, decisions, official letters) fetched from
+    # articles and document listings: the original bytes (zlib) with headers and validators,
+    # the text read from them (format, flags such as "scanned-not-read", legacy font), what
+    # was understood (extracted JSON: type, symbol, issuer, date, signer, planned/held
+    # trainings, totals, spokespeople, evidence) and the pages that link to them (referrers).
+    # documents_fts: the same folded columns and filter tags as articles_fts, for search.
+    """
+    CREATE TABLE IF NOT EXISTS documents (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        referrers TEXT NOT NULL DEFAULT '[]',
+        link_title TEXT,
+        status INTEGER NOT NULL,
+        headers TEXT NOT NULL DEFAULT '{}',
+        body BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        first_seen TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        format TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        flags TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT '',
+        type TEXT NOT NULL DEFAULT 'other',
+        symbol TEXT,
+        title TEXT,
+        date TEXT,
+        province TEXT,
+        province_now TEXT,
+        extracted TEXT NOT NULL DEFAULT '{}',
+        reader_version TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX IF NOT EXISTS documents_type ON documents(type);
+    CREATE INDEX IF NOT EXISTS documents_province ON documents(province);
+    CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+    CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+        title, body, extra, tags, pairs,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

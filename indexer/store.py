@@ -123,7 +123,7 @@ def _fresh_schema() -> _Schema:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
-                " AND name NOT LIKE 'articles_fts_%'"
+                " AND name NOT LIKE 'articles_fts_%' AND name NOT LIKE 'documents_fts_%'"
             )
         ]
         info = {t: conn.execute(f"PRAGMA table_info({t})").fetchall() for t in tables}
@@ -175,6 +175,7 @@ _JSON_COLUMNS = {
     "events": ("data",),
     "trainers": ("data",),
     "article_versions": ("data",),
+    "documents": ("referrers", "headers", "flags", "extracted"),
 }
 _DOC_KEYS = ("id", "url", "title")
 
@@ -210,6 +211,8 @@ def damage(path: str | Path, exc: BaseException | None = None) -> str | None:
             if stored.get(name) != sql:
                 return f"the definition of {name} is not the one pressnews wrote"
         for table, columns in _text_columns().items():
+            if not columns:
+                continue
             json_cols = _JSON_COLUMNS.get(table, ())
             names = ", ".join(columns)
             for n, row in enumerate(conn.execute(f"SELECT {names} FROM {table}"), 1):

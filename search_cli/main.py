@@ -28,6 +28,7 @@ from .commands.corrections import correct, corrections
 from .commands.coverage import coverage
 from .commands.crawl import crawl, reprocess, schedule
 from .commands.demo import demo
+from .commands.documents import documents
 from .commands.elastic import index, kibana
 from .commands.events import events, trainers
 from .commands.feed import feed
@@ -187,5 +188,6 @@ for command in (
     trainers,
     coverage,
     probe,
+    documents,
 ):
     cli.add_command(command)

@@ -221,9 +221,13 @@ def test_demo_serves_crawls_and_searches_offline(tmp_path):
     result = run_cli("demo", "--db", str(db))
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    assert "Serving 7 fixture sites" in out
+    assert "Serving 8 fixture sites" in out  # seven news sites and the document site
     assert out.count("$ pressnews search") == 6
     assert "Nguyễn Văn Hiếu" in out and "Provinces:" in out
+    # the documents: a plan linked to the training that carried it out
+    assert "$ pressnews documents --planned-vs-held" in out
+    assert "45/KH-UBND (2024-01-15): 3 planned, 3 held" in out
+    assert "    held: article " in out
     assert "Traceback" not in result.stderr
 
 

@@ -165,6 +165,8 @@ class FakeElasticsearch(_Server):
         if len(parts) == 1 and method == "PUT":
             body = json.loads(raw) if raw else {}
             self.indices[name] = {"aliases": set(body.get("aliases", {})), "docs": {}}
+            if "mappings" in body:  # an index created with its own mappings (documents)
+                self.indices[name]["mappings"] = body["mappings"]
             return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
         if len(parts) == 1 and method == "GET":
             found = {
@@ -175,9 +177,16 @@ class FakeElasticsearch(_Server):
             if not found and "*" not in name:
                 return self._missing(name)
             return 200, found
+        if len(parts) == 1 and method == "DELETE":
+            if name not in self.indices:
+                return self._missing(name)
+            del self.indices[name]
+            return 200, {"acknowledged": True}
         if len(parts) == 2 and parts[1] == "_mapping":
             if name not in self.indices:
                 return self._missing(name)
+            if "mappings" in self.indices[name]:
+                return 200, {name: {"mappings": self.indices[name]["mappings"]}}
             # The mapping the index got from the template matching its name (as Elasticsearch
             # applies composable templates at creation).
             meta = next(
@@ -673,6 +682,12 @@ def test_saved_objects_ids_and_references_resolve():
         assert o["id"].startswith("pressnews-")
         assert o.get("typeMigrationVersion") and o.get("coreMigrationVersion")
     dv = next(o for o in by_type["index-pattern"] if o["id"] == "pressnews-articles")
+    docs_view = next(
+        o
+        for o in by_type["index-pattern"]
+        if o["id"] != dv["id"] and "documents" in o["attributes"]["title"]
+    )
+    assert docs_view["attributes"]["title"] == "pressnews-documents"
     # every article has first_seen; `date` is missing for undated ones (counted by `year`)
     assert dv["attributes"]["timeFieldName"] == "first_seen"
     assert dv["attributes"]["title"] == "pressnews-articles"
@@ -714,7 +729,9 @@ def test_saved_objects_ids_and_references_resolve():
 def test_saved_objects_for_another_prefix():
     objects = kb.load_saved_objects(alias="trial-articles")
     titles = {o["id"]: o["attributes"]["title"] for o in objects if o["type"] == "index-pattern"}
-    assert titles == {"pressnews-articles": "trial-articles", "pressnews-events": "trial-events"}
+    assert titles["pressnews-articles"] == "trial-articles"
+    assert titles["pressnews-events"] == "trial-events"
+    assert "trial-documents" in titles.values()
 
 
 def test_kibana_import_request():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
 from crawler.focus import LIKELY, LinkText, in_sample, link_score, url_words
-from crawler.items import FrontierItem, FrontierRow, PageItem, Revisit, SeenPage
+from crawler.items import DocumentItem, FrontierItem, FrontierRow, PageItem, Revisit, SeenPage
 from crawler.middlewares import RobotsWithSitemaps
 from crawler.sources import Source, select_sources
 from crawler.urls import (
@@ -54,6 +55,18 @@ ORDERS = ("focused", "breadth")
 MAX_NAV_DEPTH = 3
 # Links followed from one page at most: a hostile page with endless links cannot flood a run.
 MAX_LINKS_PER_PAGE = 400
+# Links to the attached documents pressnews reads (by the extension, in the path or a query value).
+DOCUMENT_LINK = re.compile(r"\.(pdf|docx?)(?=$|[?#&;])", re.IGNORECASE)
+# Content types a document may come with (the bytes decide among them).
+DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+    "application/x-download",
+    "application/force-download",
+    "binary/octet-stream",
+)
 # Beyond this many distinct pages claiming one rel=canonical, the canonical is ignored.
 SHARED_CANONICAL = 2
 # What a stored article's page may answer when asked for again: not modified, or removed.
@@ -101,6 +114,13 @@ class PortalSpider(scrapy.Spider):
         self.focus_all = False
         self.focus_sample = 0.1
         self.focus_backlog = 500
+        # Attached documents (PRESSNEWS_DOCUMENTS): stored ones' validators, those requested.
+        self.fetch_documents = False
+        self.document_maxsize = 0
+        self.document_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.documents_requested: set[str] = set()
+        self.document_referrers: dict[str, list[str]] = defaultdict(list)
+        self.documents_fetched: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -129,6 +149,10 @@ class PortalSpider(scrapy.Spider):
         # (--full asks for everything unconditionally, but still knows the stored articles:
         # one that now answers 404/410 is recorded as removed)
         self.state = CrawlState.load(db, list(self.sources), backlog) if db else None
+        self.fetch_documents = settings.getbool("PRESSNEWS_DOCUMENTS", False)
+        self.document_maxsize = settings.getint("PRESSNEWS_DOCUMENT_MAXSIZE", 20 * 1024 * 1024)
+        if self.fetch_documents and db and not self.full:
+            self.document_validators = CrawlState.document_validators(db)
         parser = settings.get("ROBOTSTXT_PARSER")
         self.robots_from_middleware = bool(
             settings.getbool("ROBOTSTXT_OBEY")
@@ -519,6 +543,14 @@ class PortalSpider(scrapy.Spider):
         if stale:
             self.crawler.stats.inc_value(f"pressnews/{src.key}/listing_pages_with_nothing_new")
         for link in links:
+            if (
+                self.fetch_documents
+                and DOCUMENT_LINK.search(link.url)
+                and same_site(link.url, netloc)
+                and src.allows(link.url)
+            ):
+                yield from self._document_request(src, link, url)
+                continue
             role, reason = link_role(src, link, netloc, from_article)
             if role == SKIP:
                 if reason not in _UNCOUNTED:  # counted by what it is ("not news: login")
@@ -567,6 +599,78 @@ class PortalSpider(scrapy.Spider):
                 yield self._xml_request(src, feed, self.parse_feed, "feed")
         if not from_article and not repeat and not stale and isinstance(response, TextResponse):
             yield from self._postbacks(src, response, tree, url, nav_depth)
+
+    # -- attached documents --------------------------------------------------------------------
+    def _document_request(
+        self, src: Source, link: discovery.Link, referrer: str
+    ) -> Iterator[Request | DocumentItem]:
+        """A request for a linked document, once per run; conditional when it is stored with
+        validators; none when it is stored without (fetched once), only its new referrer."""
+        url = clean_url(link.url)
+        known = self.document_validators.get(url)
+        if referrer not in self.document_referrers[url]:
+            self.document_referrers[url].append(referrer)
+        if url in self.documents_requested or (known is not None and not any(known)):
+            if known is not None or url in self.documents_fetched:
+                # remember who links to it, without fetching it again
+                yield DocumentItem(src.key, url, [referrer], link.text, 0, {}, b"", _now())
+            return
+        if self.page_count[src.key] >= src.max_pages:
+            return
+        self.documents_requested.add(url)
+        self.page_count[src.key] += 1
+        headers: dict[str, str] = {}
+        if known is not None:
+            etag, modified = known
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        yield Request(
+            url,
+            callback=self.parse_document,
+            errback=self.on_error,
+            headers=headers,
+            meta={
+                "source": src.key,
+                "kind": "document",
+                "referrer": referrer,
+                "link_title": link.text,
+                "download_maxsize": self.document_maxsize,
+                "handle_httpstatus_list": [304],
+            },
+            priority=PRIO_NAV - 5,
+        )
+
+    def parse_document(self, response: Response) -> Iterator[DocumentItem]:
+        src = self.sources[response.meta["source"]]
+        stats = self.crawler.stats
+        stats.inc_value(f"pressnews/{src.key}/documents")
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if response.status != 304 and not (
+            any(t in ctype for t in DOCUMENT_TYPES)
+            or response.body[:5] == b"%PDF-"
+            or response.body[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+        ):
+            stats.inc_value(f"pressnews/{src.key}/skipped/not_a_document")
+            return
+        headers = {
+            k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+            if k.lower() in (b"content-type", b"etag", b"last-modified", b"content-disposition")
+        }
+        url = clean_url(response.request.url if response.request else response.url)
+        self.documents_fetched.add(url)
+        yield DocumentItem(
+            source=src.key,
+            url=url,
+            referrers=list(self.document_referrers.get(url) or [response.meta["referrer"]]),
+            link_title=response.meta.get("link_title") or "",
+            status=response.status,
+            headers=headers,
+            body=b"" if response.status == 304 else response.body,
+            fetched_at=_now(),
+        )
 
     def _nothing_new(self, src: Source, links: list[discovery.Link], netloc: str) -> bool:
         """Incremental runs after a completed one, or resuming a walk a capped or interrupted

@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .documents import DATA_VIEW_ID as DOCUMENTS_DATA_VIEW_ID
+from .documents import data_view as documents_data_view
+from .documents import documents_index
 from .kibana_charts import (
     DATA_VIEW_ID,
     _data_view,
@@ -185,6 +188,7 @@ def build_saved_objects(alias: str = DEFAULT_ALIAS) -> list[dict[str, Any]]:
     layout = [lens[0], (map_obj, (0, 12, 24, 24)), *lens[1:]]
     events_alias = events_alias_beside(alias)
     events = events_panels(events_alias)
+    documents_view = {**documents_data_view(alias), **_meta("index-pattern")}
     return [
         _data_view(alias),
         *(o for o, _ in lens),
@@ -198,6 +202,7 @@ def build_saved_objects(alias: str = DEFAULT_ALIAS) -> list[dict[str, Any]]:
             title=EVENTS_TITLE,
             description=EVENTS_DESCRIPTION,
         ),
+        documents_view,
     ]
 
 
@@ -212,7 +217,11 @@ def load_saved_objects(alias: str | None = None, path: Path = NDJSON) -> list[di
     ]
     if alias and alias != DEFAULT_ALIAS:
         events_alias = events_alias_beside(alias)
-        titles = {DATA_VIEW_ID: alias, EVENTS_DATA_VIEW_ID: events_alias}
+        titles = {
+            DATA_VIEW_ID: alias,
+            EVENTS_DATA_VIEW_ID: events_alias,
+            DOCUMENTS_DATA_VIEW_ID: documents_index(alias),
+        }
         for o in objects:
             if o["type"] == "index-pattern" and o["id"] in titles:
                 o["attributes"]["title"] = titles[o["id"]]

@@ -59,6 +59,13 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     "(-s PRESSNEWS_FOCUS_SAMPLE=0.1); later runs fetch the skipped ones, "
     "-s PRESSNEWS_FOCUS_BACKLOG=500 per source per run. A source's `focus` setting wins.",
 )
+@click.option(
+    "--documents",
+    "fetch_documents",
+    is_flag=True,
+    help="Also fetch, read and understand the PDF/DOC/DOCX documents that articles and listing "
+    "pages link to (each once; again only when its validators change).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines, only the summary.")
 @click.option("--log", is_flag=True, help="Show Scrapy's own log on stderr.")
 @click.option(
@@ -89,6 +96,7 @@ def crawl(
     settings: tuple[str, ...],
     full: bool,
     focus: bool,
+    fetch_documents: bool,
     quiet: bool,
     log: bool,
     es_url: str | None,
@@ -125,6 +133,8 @@ def crawl(
     with open_store(path):
         pass  # create / migrate the database before Scrapy starts, with a clear error if unusable
     overrides.setdefault("PRESSNEWS_WORKERS", default_workers())
+    if fetch_documents:
+        overrides["PRESSNEWS_DOCUMENTS"] = True
     if log:
         overrides["PRESSNEWS_LOG"] = True
     else:
@@ -159,6 +169,8 @@ def crawl(
                 "(is the disk full?).",
                 err=True,
             )
+    if fetch_documents:
+        click.echo(_documents_line(report.stats))
     if report.signal is not None:
         click.echo(
             f"Interrupted by {report.signal_name}: the crawl stopped; what it stored is kept "
@@ -178,6 +190,21 @@ def crawl(
         sys.exit(report.exit_status)
 
 
+def _documents_line(stats: dict[str, Any]) -> str:
+    """What the crawl did with attached documents, from its stats (summed over sources)."""
+    counts: dict[str, int] = {}
+    for key, value in stats.items():
+        parts = str(key).split("/")
+        if len(parts) == 3 and parts[0] == "pressnews" and parts[2].startswith("documents"):
+            counts[parts[2]] = counts.get(parts[2], 0) + int(value)
+    return (
+        f"Documents: {counts.get('documents', 0)} requested, {counts.get('documents_new', 0)} new, "
+        f"{counts.get('documents_updated', 0)} updated, "
+        f"{counts.get('documents_unchanged', 0) + counts.get('documents_not_modified', 0)} "
+        "unchanged (`pressnews documents` lists them)."
+    )
+
+
 def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
     """A crawl succeeds even when Elasticsearch is down; the next sync catches up."""
     from indexer.elastic.client import ElasticUnavailable
@@ -185,6 +212,8 @@ def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
     from indexer.elastic.sync import sync
 
     try:
+        from indexer.elastic.documents import sync_documents
+
         with open_store(path) as store:
             es = access.connect()
             rep = sync(store, es, alias=env().es_alias())
@@ -192,10 +221,12 @@ def _sync_after_crawl(path: str, access: ElasticAccess) -> None:
                 f"Elasticsearch: {rep.accepted} article(s) synced, {len(rep.failed)} failed."
             )
             erep = sync_events(store, es, alias=env().es_events_alias())
+            docs = sync_documents(store, es, articles_alias=env().es_alias())
         click.echo(
             f"Elasticsearch: {erep.accepted} training event(s) synced, {erep.deleted} deleted, "
             f"{len(erep.failed) + len(erep.delete_failed)} failed."
         )
+        click.echo(docs.line())
     except ElasticUnavailable as exc:
         click.echo(
             f"Warning: not synced to Elasticsearch ({exc}); the next sync catches up.", err=True
@@ -228,6 +259,10 @@ def reprocess(db: str | None) -> None:
         f"{rep.seen} article(s): {rep.updated} updated, {rep.unchanged} unchanged, {rep.failed} failed."
     )
     click.echo(f"{rep.events} training event(s) (`pressnews events`).")
+    if rep.documents:
+        click.echo(
+            f"{rep.documents} attached document(s) read again: {rep.documents_updated} updated."
+        )
     if rep.damaged:
         shown = ", ".join(rep.damaged[:10]) + (
             f" (+{len(rep.damaged) - 10} more)" if len(rep.damaged) > 10 else ""

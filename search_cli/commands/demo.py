@@ -71,7 +71,9 @@ def demo(db: str | None, keep: bool) -> None:
     """Serve the bundled fixture sites on 127.0.0.1, crawl them into a database and search it.
 
     Works offline: the sites imitate SharePoint, DotNetNuke, Liferay and WordPress portals,
-    a news site with JSON-LD, a legacy windows-1258 site and a sitemap-only site.
+    a news site with JSON-LD, a legacy windows-1258 site, a sitemap-only site and a provincial
+    portal with attached documents (plans, a report, a decision, an official letter), which the
+    demo fetches, reads and links (`crawl --documents`).
 
     The database is --db, else $PRESSNEWS_DB, else the default database, so the next
     `pressnews search`, `runs` and `sources` find it; the demo prints them at the end. An
@@ -106,11 +108,16 @@ def _crawl(path: str, workdir: Path) -> None:
     from search_cli.demo.sites_config import RESILIENCE_SITES, site_names
 
     sites_dir = Path(str(resources.files("search_cli").joinpath("demo", "sites")))
+    docs_dir = Path(str(resources.files("search_cli").joinpath("demo", "document_sites")))
     clean = [s for s in site_names(sites_dir) if s not in RESILIENCE_SITES]  # no fault injection
-    with SiteServer(sites_dir, sites=clean) as server:
+    with SiteServer(sites_dir, sites=clean) as server, SiteServer(docs_dir) as doc_server:
         sources_file = workdir / "sources.toml"
-        sources_file.write_text(sources_toml(server, sites_dir), encoding="utf-8")
-        click.echo(f"Serving {len(server.base_urls)} fixture sites on 127.0.0.1; crawling…")
+        sources_file.write_text(
+            sources_toml(server, sites_dir) + "\n" + sources_toml(doc_server, docs_dir),
+            encoding="utf-8",
+        )
+        served = len(server.base_urls) + len(doc_server.base_urls)
+        click.echo(f"Serving {served} fixture sites on 127.0.0.1; crawling…")
         cmd = [
             sys.executable,
             "-m",
@@ -121,6 +128,7 @@ def _crawl(path: str, workdir: Path) -> None:
             "--sources",
             str(sources_file),
             "-q",
+            "--documents",
         ]
         cmd += ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0"]
         code = run_child(cmd, quiet_stop=True)
@@ -142,6 +150,7 @@ def _searches(path: str) -> None:
         )
     click.echo("\n" + click.style("$ pressnews search --facets --all", bold=True))
     run_child([sys.executable, "-m", "search_cli", "search", "--db", path, "--facets", "--all"])
+    _documents(path)
     click.echo(
         "\n" + click.style("$ pressnews events", bold=True) + "   # trainings, reports grouped"
     )
@@ -153,6 +162,30 @@ def _searches(path: str) -> None:
         + "   # one HTML file: map, months, attendance, trainers, every training"
     )
     run_child([sys.executable, "-m", "search_cli", "report", "--db", path, "--out", report])
+
+
+def _documents(path: str) -> None:
+    """The attached documents: the list, planned vs held, and one plan with the trainings that
+    carried it out."""
+    from indexer.documents import list_documents
+
+    from ..common import open_store
+
+    with open_store(path, readonly=True) as store:
+        plans = [d for d in list_documents(store, type_="plan") if d["extracted"].get("planned")]
+    for title, args in (
+        ("Attached documents read from PDF, scanned PDF, DOCX, DOC, TCVN3", ["documents"]),
+        ("Planned vs held, per province", ["documents", "--planned-vs-held"]),
+        *(
+            (("A plan and the trainings that carried it out", ["show", plans[0]["id"]]),)
+            if plans
+            else ()
+        ),
+    ):
+        click.echo(
+            "\n" + click.style(f"$ pressnews {shlex.join(args)}", bold=True) + f"   # {title}"
+        )
+        run_child([sys.executable, "-m", "search_cli", *args, "--db", path])
 
 
 def _next_steps(target: DemoDatabase) -> None:

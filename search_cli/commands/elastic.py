@@ -67,6 +67,7 @@ def index(
             ) from None
     for line in erep.lines():
         click.echo(line)
+    _sync_documents(db, access)
     for what, r in (("article", rep), ("event", erep)):
         for doc_id, reason in r.failed[:20]:
             click.echo(f"  failed {what} {doc_id}: {reason}", err=True)
@@ -123,3 +124,18 @@ def kibana_import(
         alias=env().es_alias(),
     )
     emit_json(result)
+
+
+def _sync_documents(db: str | None, access: ElasticAccess) -> None:
+    """The attached documents, pushed whole to `<prefix>-documents` after the articles."""
+    from indexer.elastic.client import ElasticUnavailable
+    from indexer.elastic.documents import sync_documents
+
+    with open_store(db, must_exist=True) as store:
+        try:
+            rep = sync_documents(store, access.connect(), articles_alias=env().es_alias())
+        except ElasticUnavailable as exc:
+            raise PressnewsError(f"{exc} (documents are pushed again on the next run)") from None
+    click.echo(rep.line())
+    for doc_id, reason in rep.failed[:20]:
+        click.echo(f"  failed {doc_id}: {reason}", err=True)

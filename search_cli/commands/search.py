@@ -60,6 +60,12 @@ from ..common import (
     metavar="FILE",
     help="Write events, trainers and articles to an Excel workbook (a sheet each).",
 )
+@click.option(
+    "--documents",
+    "documents",
+    is_flag=True,
+    help="Write the attached documents instead: metadata, text, what was understood, referrers.",
+)
 def export(
     db: str | None,
     fmt: str,
@@ -71,17 +77,18 @@ def export(
     events: bool,
     trainers: bool,
     xlsx: str | None,
+    documents: bool,
 ) -> None:
     """Write every stored article as JSON Lines on stdout (or, with --corrections, every
     active correction: the article's id, url and title, the field, the extracted value and the
     corrected value; with --events or --trainers, the training events or the trainers; with
-    --xlsx FILE, a workbook of all three).
+    --xlsx FILE, a workbook of all three; with --documents, every attached document).
 
     With --warc FILE, write instead a WARC 1.1 file of the stored raw pages: a warcinfo record
     saying it was rebuilt from the store, then a response record (stored status, headers, body;
     WARC-Date the fetch time) and a metadata record naming the article, for each page."""
     modes = {"--corrections": corrections, "--events": events, "--trainers": trainers,
-             "--xlsx": xlsx, "--warc": warc_file}  # fmt: skip
+             "--xlsx": xlsx, "--warc": warc_file, "--documents": documents}  # fmt: skip
     chosen = [name for name, on in modes.items() if on]
     if len(chosen) > 1:
         raise PressnewsError(f"{' and '.join(chosen)}: choose one")
@@ -108,7 +115,11 @@ def export(
             for record in records:
                 click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
             return
-        if corrections:
+        if documents:
+            from indexer.documents import iter_documents
+
+            rows = (d for d in iter_documents(store) if source is None or d["source"] == source)
+        elif corrections:
             rows = export_rows(store, source)
         else:  # every article, those whose page was removed too (`removed`: the date, or null)
             rows = (
@@ -188,6 +199,14 @@ def _export_warc(
 )
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of hits.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV of hits.")
+@click.option(
+    "--in",
+    "target",
+    type=click.Choice(["articles", "documents"]),
+    default="articles",
+    show_default=True,
+    help="Search the articles, or the text of the attached documents (plans, reports...).",
+)
 @click.option("--backend", type=click.Choice(["sqlite", "es"]), default="sqlite", show_default=True)
 @click.option(
     "--es", "es_url", metavar="URL", envvar="ES_URL", help="Elasticsearch URL for --backend es."
@@ -209,6 +228,7 @@ def search(
     include_removed: bool,
     as_json: bool,
     as_csv: bool,
+    target: str,
     backend: str,
     es_url: str | None,
     api_key: str | None,
@@ -223,6 +243,31 @@ def search(
     if date_from_iso and date_to_iso and date_from_iso > date_to_iso:
         raise PressnewsError(
             f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
+        )
+    if target == "documents":
+        from .documents import search_documents_command
+
+        return search_documents_command(
+            db,
+            query,
+            province,
+            province_exact,
+            date_from_iso,
+            date_to_iso,
+            limit,
+            as_json,
+            as_csv,
+            unsupported=[
+                name
+                for name, given in (
+                    ("--speaker", speaker is not None),
+                    ("--decree", decree is not None),
+                    ("--facets", facets),
+                    ("--backend es", backend != "sqlite"),
+                    ("--sort date", sort == "date"),
+                )
+                if given
+            ],
         )
     q = Query(
         text=query,

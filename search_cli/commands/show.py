@@ -75,15 +75,24 @@ def article_lines(doc: dict[str, Any]) -> list[str]:
 )
 def show(record_id: str, db: str | None, as_json: bool, why: bool, with_history: bool) -> None:
     """Print one stored record in full: an article (by its id or URL), a training event (an id
-    merged into another answers with the survivor) or a trainer."""
+    merged into another answers with the survivor), a trainer or an attached document."""
     with open_store(db, readonly=True) as store:
         doc = store.find(record_id.strip())
         if doc is None and _show_event_or_trainer(store, record_id.strip(), as_json):
             return
         if doc is None:
+            from .documents import document_json, document_lines, find_document
+
+            attached = find_document(store, record_id.strip())
+            if attached is not None:
+                if as_json:
+                    output.emit_json(document_json(store, attached))
+                else:
+                    click.echo("\n".join(document_lines(store, attached, text_chars=None)))
+                return
             raise PressnewsError(
-                f"no article, event or trainer with id or URL {record_id!r}; "
-                "`pressnews search`, `events` and `trainers` print ids"
+                f"no article, event, trainer or document with id or URL {record_id!r}; "
+                "`pressnews search`, `events`, `trainers` and `documents` print ids"
             )
         if why and with_history:
             raise PressnewsError("--why and --history: choose one")

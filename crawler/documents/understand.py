@@ -1,0 +1,603 @@
+"""What an attached document says: its type, symbol, issuer, date, signer and province, and per
+type the trainings a plan schedules, the trainings and totals a report counts, the spokespeople
+a decision names, the course an official letter convenes. Pure: text in, `DocumentFacts` out;
+every value comes with the line it was read from (`evidence`), and a value the text does not
+give is left out, never invented.
+
+The rules read the layout of administrative documents (Nghị định 30/2020/NĐ-CP): the issuing
+body's name at the top, "Số: 45/KH-UBND", "<place>, ngày 15 tháng 01 năm 2024", the type in
+capitals ("KẾ HOẠCH") with its subject below, numbered items, and the signature block at the end
+("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from crawler.enrich.documents import extract_documents
+from crawler.enrich.relevance import judge
+from vnlang import gazetteer
+from vnlang.legaldocs import NUMBERED
+from vnlang.text import fold
+
+TYPES = ("plan", "report", "decision", "official_letter", "other")
+# The type heading, in capitals on a line of its own (folded).
+_HEADINGS = {
+    "ke hoach": "plan",
+    "bao cao": "report",
+    "quyet dinh": "decision",
+    "cong van": "official_letter",
+    # other administrative types (Nghị định 30/2020/NĐ-CP): the heading says which
+    "chi thi": "other",
+    "thong bao": "other",
+    "nghi quyet": "other",
+    "to trinh": "other",
+    "huong dan": "other",
+    "chuong trinh": "other",
+    "phuong an": "other",
+    "de an": "other",
+    "bien ban": "other",
+    "quy che": "other",
+    "quy dinh": "other",
+    "giay moi": "official_letter",
+}
+# The national motto that shares the first line when a PDF flattens the two-column header.
+_MOTTO = re.compile(r"\s*CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM.*$|\s*CỘNG HOÀ XÃ HỘI.*$")
+# The type code of a symbol (45/KH-UBND): KH plan, BC report, QĐ decision; an issuer-unit
+# symbol without a type code (1520/UBND-KGVX) is an official letter.
+_CODE_TYPES = {"kh": "plan", "bc": "report", "qd": "decision", "cv": "official_letter"}
+_SYMBOL_LINE = re.compile(r"^\s*(?:số|so)\s*[:.]?\s*(\S.*)$", re.I)
+_DATE_LINE = re.compile(
+    r"(?:^|,\s*)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)", re.I
+)
+_NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b")
+_ABOUT = re.compile(r"^(?:V/v|Về việc)\s*[:.]?\s*", re.I)
+_VV = re.compile(r"^\s*(?:V/v|Về việc)\s*[:.]?\s*(.+)$", re.I)
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
+_SIGN_MARK = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.+)$")
+_SIGNED = re.compile(r"^\(?\s*(?:đã ký|đã kí|ký|kí)\s*\)?\.?$", re.I)
+_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+(.+?)\s*$")
+_FIELD = re.compile(
+    r"^\s*[-–+•*]?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
+    re.I,
+)
+_TRAINING_WORDS = re.compile(
+    r"\b(?:tap huan|boi duong|lop|hoi nghi|hoi thao|toa dam|dao tao|cap nhat|dien tap)\b"
+)
+# Meetings that are not trainings, whatever else the item says.
+_NOT_TRAINING = re.compile(r"\b(?:tong ket|so ket|giao ban|hop bao|trao giai|le ky niem)\b")
+
+
+def _is_training(text: str) -> bool:
+    folded = fold(text)
+    return bool(_TRAINING_WORDS.search(folded)) and not _NOT_TRAINING.search(folded)
+
+
+_QUARTER = re.compile(r"quý\s+(I{1,3}|IV|[1-4])\b(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
+_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
+_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_PEOPLE = (
+    r"(?:lượt\s+)?(?:học viên|đại biểu|cán bộ(?:,\s*công chức)?|người|lượt người|công chức|"
+    r"người phát ngôn|lượt cán bộ)"
+)
+_ATTENDANCE = re.compile(r"(\d{1,3}(?:[.,]\d{3})*|\d+)\s+" + _PEOPLE, re.I)
+# "3 lớp tập huấn", "05 hội nghị, lớp tập huấn, bồi dưỡng".
+_COUNT = re.compile(
+    r"(\d{1,3})\s+(?:lớp|hội nghị|đợt|cuộc|khóa|khoá)[^.;\d]{0,30}?(?:tập huấn|bồi dưỡng|đào tạo)",
+    re.I,
+)
+# "1. Ông Nguyễn Văn A, Chủ tịch ..." or "1. Người phát ngôn: Ông Nguyễn Văn A - Chủ tịch ...".
+_SPOKESPERSON = re.compile(
+    r"(?:^|:\s*|^\s*(?:\d{1,2}[.)]|[-–+•])\s*)(Ông|Bà|Đồng chí)\s+([^,–:-]+?)\s*"
+    r"(?:[,–-]\s*(.+?))?\s*[.;]?$"
+)
+_PLACE_IN = re.compile(r"\btại\s+(.+?)(?=\s+cho\s|\s+với\s|,|;|\)|\.$|$)")
+# A training that was not held: planned, postponed, not done.
+# A sentence ends at a full stop after a lower-case letter, a digit or a bracket ("TP. Thanh
+# Hóa" does not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ0-9)]\.)\s+(?=[A-ZĐÀ-Ỹ])")
+_NOT_HELD = re.compile(r"\b(?:du kien|se to chuc|chua (?:thuc hien|to chuc)|hoan|chuyen sang)\b")
+_TRAINING_HEAD = re.compile(r"(tập huấn|bồi dưỡng|hội nghị|lớp|hội thảo)", re.I)
+_ROLE_WORDS = (
+    ("chánh văn phòng", "Chánh Văn phòng"),
+    ("chủ tịch", "Chủ tịch"),
+    ("giám đốc", "Giám đốc"),
+    ("trưởng ban", "Trưởng ban"),
+    ("bí thư", "Bí thư"),
+    ("văn phòng", "Văn phòng"),
+    ("ủy ban nhân dân", "Ủy ban nhân dân"),
+    ("uỷ ban nhân dân", "Ủy ban nhân dân"),
+    ("sở thông tin và truyền thông", "Sở Thông tin và Truyền thông"),
+    ("ubnd", "UBND"),
+)
+
+
+@dataclass
+class Planned:
+    topic: str
+    topics: list[str] = field(default_factory=list)  # core topics (crawler.enrich.relevance)
+    audience: str | None = None
+    period: str | None = None  # as written: "quý II năm 2024"
+    start: str | None = None  # the period as dates (ISO), when it names a quarter or month
+    end: str | None = None
+    place: str | None = None
+    evidence: str = ""  # the item's lines (or table row) as written
+
+
+@dataclass
+class Held:
+    topic: str
+    topics: list[str] = field(default_factory=list)
+    date: str | None = None
+    place: str | None = None
+    attendance: int | None = None
+    evidence: str = ""
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None
+    evidence: str = ""
+
+
+@dataclass
+class DocumentFacts:
+    type: str = "other"
+    number: str | None = None
+    symbol: str | None = None
+    subject: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    signer: str | None = None
+    signer_role: str | None = None
+    province: str | None = None
+    province_now: str | None = None
+    planned: list[Planned] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    spokespeople: list[Person] = field(default_factory=list)
+    convened: list[Held] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# A line that ends a sentence, an item or a heading; a line after one that does not, starting
+# in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
+_LINE_END = re.compile(r"[.:;!?…]$")
+_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
+
+
+def _lines(text: str) -> list[str]:
+    """Non-empty lines, with the lines a PDF or an OCR wrapped joined again."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if (
+            out
+            and not _LINE_END.search(out[-1])
+            and _CONTINUES.match(line)
+            and "|" not in line + out[-1]  # table rows stay rows
+        ):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _iso(d: int, m: int, y: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _role_case(text: str) -> str:
+    """A title written in capitals, in ordinary case: "PHÓ CHỦ TỊCH" -> "Phó Chủ tịch"."""
+    out = text.strip().lower()
+    for low, proper in _ROLE_WORDS:
+        out = out.replace(low, proper)
+    return out[:1].upper() + out[1:]
+
+
+def _issuer_case(line: str) -> str:
+    """ "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" -> "Ủy ban nhân dân tỉnh Quảng Bình"."""
+    words = line.split()
+    for i in range(len(words)):
+        word, after = fold(words[i]), fold(words[i + 1]) if i + 1 < len(words) else ""
+        if (
+            word in ("tinh", "tp", "tp.")
+            or (word == "thanh" and after == "pho")
+            or (word == "pho" and i and fold(words[i - 1]) == "thanh")
+        ):
+            continue  # "TỈNH QUẢNG BÌNH": the province's name starts after "tỉnh"
+        p = gazetteer.lookup(" ".join(words[i:]))
+        if p is not None:
+            head = _role_case(" ".join(words[:i]))
+            return f"{head} {p.name}".strip()
+    return _role_case(line)
+
+
+def _period(text: str, year_hint: int | None) -> tuple[str | None, str | None]:
+    """The first and last day of "quý II năm 2024" or "tháng 8 năm 2024"."""
+    q = _QUARTER.search(text)
+    if q:
+        n = _ROMAN.get(q.group(1).upper()) or int(q.group(1))
+        year = int(q.group(2)) if q.group(2) else year_hint
+        if year is None:
+            return None, None
+        start = date(year, 3 * n - 2, 1)
+        end = (date(year + 1, 1, 1) if n == 4 else date(year, 3 * n + 1, 1)) - timedelta(days=1)
+        return start.isoformat(), end.isoformat()
+    m = _MONTH.search(text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        year = int(m.group(2)) if m.group(2) else year_hint
+        if year is None:
+            return None, None
+        month = int(m.group(1))
+        start = date(year, month, 1)
+        end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(
+            days=1
+        )
+        return start.isoformat(), end.isoformat()
+    return None, None
+
+
+def _topics(text: str) -> list[str]:
+    return judge(text, "")[1]
+
+
+def _header(lines: list[str], facts: DocumentFacts) -> int:
+    """Symbol, date, type, subject and issuer from the first lines; the index of the type
+    heading (or 0)."""
+    top = lines[:20]
+    for line in top:
+        m = _SYMBOL_LINE.match(line)
+        if m and facts.symbol is None:
+            found = NUMBERED.search(m.group(1))
+            cited = extract_documents(m.group(1)) if found else []
+            if cited:
+                facts.symbol = cited[0]
+                facts.number = re.split(r"[/-]", facts.symbol)[0]
+                facts.evidence["symbol"] = line
+        d = _DATE_LINE.search(line)
+        if d and facts.date is None:
+            facts.date = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            facts.evidence["date"] = line
+            words = line[: d.start()].strip(" ,").split()
+            for i in range(len(words)):  # "Số: 58/KH-UBND Thanh Hóa, ngày ...": the place last
+                p = gazetteer.lookup(" ".join(words[i:]))
+                if p is not None and facts.province is None:
+                    facts.province = p.name
+                    facts.evidence["province"] = line
+                    break
+    heading_at = 0
+    facts.evidence.pop("type", None)
+    for i, line in enumerate(top):
+        key = fold(line).strip(" .:")
+        if key in _HEADINGS and line.upper() == line:
+            facts.type = _HEADINGS[key]
+            facts.evidence["type"] = line
+            heading_at = i
+            if i + 1 < len(lines) and not _SYMBOL_LINE.match(lines[i + 1]):
+                facts.subject = _ABOUT.sub("", lines[i + 1])
+            break
+    if facts.type == "other" and facts.symbol and "type" not in facts.evidence:
+        parts = [fold(p) for p in re.split(r"[/-]", facts.symbol)[1:]]
+        code = parts[0] if parts else ""
+        if code in _CODE_TYPES:
+            facts.type = _CODE_TYPES[code]
+            facts.evidence["type"] = facts.evidence["symbol"]
+    for line in top:
+        vv = _VV.match(line)
+        if vv:
+            facts.subject = facts.subject or vv.group(1)
+            if facts.type == "other" and "type" not in facts.evidence:
+                facts.type = "official_letter"  # "V/v ..." under the number: a công văn
+                facts.evidence["type"] = line
+            break
+    for raw in top[:4]:
+        line = _MOTTO.sub("", raw)
+        if line and line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
+            facts.issuer = _issuer_case(line)
+            facts.evidence["issuer"] = raw
+            if facts.province is None:
+                for i in range(len(line.split())):
+                    p = gazetteer.lookup(" ".join(line.split()[i:]))
+                    if p is not None:
+                        facts.province = p.name
+                        facts.evidence["province"] = line
+                        break
+            break
+    return heading_at
+
+
+def _signature(lines: list[str], facts: DocumentFacts) -> None:
+    tail = lines[-8:]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        if _NAME.match(line) and not line.isupper():
+            facts.signer = line
+            facts.evidence["signer"] = line
+            above = [x for x in tail[:i] if not _SIGNED.match(x)]
+            role_lines: list[str] = []
+            for x in reversed(above):
+                if x.isupper() and len(x) < 60:
+                    role_lines.insert(0, x)
+                else:
+                    break
+            if role_lines:
+                last = role_lines[-1]
+                mark = _SIGN_MARK.match(last)
+                facts.signer_role = _role_case(mark.group(2) if mark else last)
+                facts.evidence["signer_role"] = " / ".join(role_lines)
+            return
+
+
+_PERIOD_IN = re.compile(
+    r"(?:quý\s+(?:I{1,3}|IV|[1-4])|tháng\s+\d{1,2})(?:\s*(?:năm|/)\s*(?:19|20)\d\d)?", re.I
+)
+# Where a prose item's topic ends: "..., dự kiến tổ chức trong tháng 6/2023 tại ...".
+_TOPIC_END = re.compile(r",?\s+(?:dành cho|dự kiến|trong (?:tháng|quý)|vào (?:tháng|quý)|tại)\s")
+_AUDIENCE_IN = re.compile(r"\bdành cho\s+(.+?)(?=,|;|\s+dự kiến|\s+trong\s|\s+tại\s|\.$|$)")
+_COLUMNS = {
+    "topic": ("noi dung", "ten lop", "chuyen de", "ten hoat dong"),
+    "audience": ("doi tuong", "thanh phan"),
+    "period": ("thoi gian",),
+    "place": ("dia diem",),
+}
+
+
+def _item(topic: str, year: int | None) -> Planned:
+    """A planned training from an item's text; a prose item ("Lớp bồi dưỡng ... dành cho ...,
+    dự kiến tổ chức trong tháng 6/2023 tại thành phố Long Xuyên") gives its period, place and
+    audience too."""
+    item = Planned(topic=topic, topics=_topics(topic))
+    end = _TOPIC_END.search(topic)
+    period = _PERIOD_IN.search(topic)
+    if end is None and period is None:
+        return item
+    if end is not None:
+        item.topic = topic[: end.start()].rstrip(" ,")
+    if period is not None:
+        item.period = period.group(0)
+        item.start, item.end = _period(item.period, year)
+    place = _PLACE_IN.search(topic)
+    if place is not None:
+        item.place = place.group(1).strip()
+    audience = _AUDIENCE_IN.search(topic)
+    if audience is not None:
+        item.audience = audience.group(1).strip()
+    return item
+
+
+_CELL = re.compile(r"\s*\|\s*")
+
+
+def _table_rows(lines: list[str]) -> list[tuple[list[str], str]]:
+    """The rows of "a | b | c" tables as cell lists with the row as written; a row a PDF
+    wrapped onto several lines (fewer cells than the header) is joined back."""
+    rows: list[tuple[list[str], str]] = []
+    width, pending, raw = 0, None, ""
+    for line in lines:
+        if "|" not in line and pending is None:
+            width = 0
+            continue
+        cells = [c.strip() for c in _CELL.split(line)] if "|" in line else [line.strip()]
+        if pending is not None:  # the row's wrapped rest: its first piece ends the last cell
+            pending[-1] = f"{pending[-1]} {cells[0]}".strip()
+            pending += cells[1:]
+            raw += "\n" + line
+            cells = pending
+        if width and len(cells) < width:
+            pending = cells
+            raw = raw if raw else line
+            continue
+        rows.append((cells, raw or line))
+        width = width or len(cells)
+        pending, raw = None, ""
+    return rows
+
+
+def _table_planned(lines: list[str], year: int | None) -> list[Planned]:
+    """Planned trainings in a table: a header row naming the columns (Nội dung, Đối tượng,
+    Thời gian, Địa điểm), then one row per training (a DOCX table reads as "a | b | c")."""
+    out: list[Planned] = []
+    columns: dict[str, int] | None = None
+    width = 0
+    for cells, line in _table_rows(lines):
+        keys = [fold(c) for c in cells]
+        named = {
+            name: i
+            for name, words in _COLUMNS.items()
+            for i, k in enumerate(keys)
+            if any(w in k for w in words)
+        }
+        if "topic" in named and "period" in named:
+            columns, width = named, len(cells)
+            continue
+        if columns is None or len(cells) != width:
+            continue
+        topic = cells[columns["topic"]].rstrip(".;")
+        if not _is_training(topic):
+            continue
+        item = Planned(topic=topic, topics=_topics(topic), evidence=line)
+        if "audience" in columns:
+            item.audience = cells[columns["audience"]] or None
+        item.period = cells[columns["period"]] or None
+        if item.period:
+            item.start, item.end = _period(item.period, year)
+        if "place" in columns:
+            item.place = cells[columns["place"]] or None
+        out.append(item)
+    return out
+
+
+def _planned(lines: list[str], year: int | None) -> list[Planned]:
+    out: list[Planned] = _table_planned(lines, year)
+    current: Planned | None = None
+    for line in lines:
+        if "|" in line:
+            continue
+        item = _ITEM.match(line)
+        f = _FIELD.match(line)
+        if item and not f:
+            current = _item(item.group(2).rstrip(".:;"), year)
+            current.evidence = line
+            if _is_training(current.topic):
+                out.append(current)
+            continue
+        if f and current is not None and current in out:
+            current.evidence += "\n" + line
+            label, value = fold(f.group(1)), f.group(2).strip()
+            if label in ("doi tuong", "thanh phan"):
+                current.audience = value
+            elif label == "thoi gian":
+                current.period = value
+                current.start, current.end = _period(value, year)
+            else:
+                current.place = value
+    return [p for p in out if p.period or p.place or p.audience]
+
+
+def _held(lines: list[str], doc_year: int | None) -> list[Held]:
+    """Trainings a report says were held: a sentence or bullet with a full date and a
+    training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
+    tập huấn ... (ngày 16/5/2024, tại TP. Thanh Hóa) với 210 đại biểu")."""
+    out = []
+    for line in lines:
+        for sentence in _SENTENCE_END.split(line):
+            folded = fold(sentence)
+            d = _NUM_DATE.search(sentence)
+            if not d or not _is_training(sentence) or _NOT_HELD.search(folded):
+                continue
+            bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
+            if not (bullet or d.start() < 12 or "to chuc" in folded):
+                continue
+            when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            head, before = sentence[d.end() :], sentence[: d.start()]
+            m = _TRAINING_HEAD.search(head)
+            if m:
+                topic = re.split(r"\s+(?:tại|cho|với)\s+", head[m.start() :])[0]
+            else:
+                m = _TRAINING_HEAD.search(before)
+                if not m:
+                    continue
+                topic = re.split(r"\s*\(|\s+(?:ngày|tại|cho|với)\s+", before[m.start() :])[0]
+            topic = topic.rstrip(" .,;")
+            place = _PLACE_IN.search(head) or _PLACE_IN.search(before)
+            people = _ATTENDANCE.search(head)
+            out.append(
+                Held(
+                    topic=topic[:1].upper() + topic[1:],
+                    topics=_topics(topic),
+                    date=when,
+                    place=place.group(1).strip() if place else None,
+                    attendance=int(re.sub(r"[.,]", "", people.group(1))) if people else None,
+                    evidence=sentence,
+                )
+            )
+    return out
+
+
+def _totals(lines: list[str], facts: DocumentFacts) -> None:
+    for line in lines:
+        count = _COUNT.search(line)
+        if count is None:
+            continue
+        facts.totals["trainings"] = int(count.group(1))
+        people = _ATTENDANCE.search(line, count.end())
+        if people:
+            facts.totals["attendees"] = int(re.sub(r"[.,]", "", people.group(1)))
+        facts.evidence["totals"] = line
+        return
+
+
+def _spokespeople(lines: list[str]) -> list[Person]:
+    out = []
+    for line in lines:
+        m = _SPOKESPERSON.search(line)
+        if m and _NAME.match(m.group(2).strip()):
+            role = (m.group(3) or "").strip().rstrip(".;") or None
+            out.append(Person(m.group(2).strip(), role, line))
+    return out
+
+
+def _convened(lines: list[str], facts: DocumentFacts) -> list[Held]:
+    when = place = None
+    for line in lines:
+        f = _FIELD.match(line)
+        if not f:
+            continue
+        label = fold(f.group(1))
+        if label == "thoi gian":
+            d = _NUM_DATE.search(f.group(2))
+            if d:
+                when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+        elif label == "dia diem":
+            place = f.group(2).strip()
+    if facts.subject and _TRAINING_WORDS.search(fold(facts.subject)) and (when or place):
+        topic = re.sub(r"^cử cán bộ tham dự\s+", "", facts.subject, flags=re.I)
+        evidence = "\n".join(x for x in lines if _FIELD.match(x) or _VV.match(x))
+        return [Held(topic[:1].upper() + topic[1:], _topics(topic), when, place, None, evidence)]
+    return []
+
+
+def understand(text: str) -> DocumentFacts:
+    """The facts of one document's text (NFC)."""
+    facts = DocumentFacts()
+    lines = _lines(text)
+    if not lines:
+        return facts
+    heading_at = _header(lines, facts)
+    _signature(lines, facts)
+    if facts.province:
+        when = facts.date
+        with contextlib.suppress(KeyError):
+            facts.province, facts.province_now = gazetteer.province_at(facts.province, when)
+    year = int(facts.date[:4]) if facts.date else None
+    if facts.date is None:
+        y = _YEAR.search(text)
+        year = int(y.group(1)) if y else None
+    body = lines[heading_at + 1 :]
+    own = facts.symbol
+    facts.cites = [d for d in extract_documents(text) if d != own]
+    if facts.type == "plan":
+        facts.planned = _planned(body, year)
+    elif facts.type == "report":
+        facts.held = _held(body, year)
+        _totals(body, facts)
+    elif facts.type == "decision" and "phat ngon" in fold(text):
+        facts.spokespeople = _spokespeople(body)
+    elif facts.type == "official_letter":
+        facts.convened = _convened(lines, facts)
+    return facts
+
+
+def fill_from_link_title(facts: DocumentFacts, title: str) -> DocumentFacts:
+    """A document read without text (scanned and not OCR'd, unreadable) or without a number in
+    it: the symbol and type the link's title gives ("Tải về: Kế hoạch số 186/KH-STTTT ..."),
+    with the title as evidence. Values the text gave are kept."""
+    if not title or facts.symbol:
+        return facts
+    cited = [d for d in extract_documents(title) if NUMBERED.search(d)]
+    if not cited:
+        return facts
+    facts.symbol = cited[0]
+    facts.number = re.split(r"[/-]", facts.symbol)[0]
+    facts.evidence["symbol"] = f"link title: {title}"
+    code = fold(re.split(r"[/-]", facts.symbol)[1]) if "/" in facts.symbol else ""
+    if facts.type == "other" and code in _CODE_TYPES:
+        facts.type = _CODE_TYPES[code]
+        facts.evidence["type"] = f"link title: {title}"
+    return facts
