@@ -27,6 +27,7 @@ from typing import Any
 from vnlang.gazetteer import lookup
 from vnlang.text import fold_fast as fold
 
+from .events import event_of_article, get_event
 from .fts import pairs_text, province_tag, year_tag
 from .query import Term, parse_text
 from .sqlite_search import adjacency_expression, match_expression, province_units
@@ -570,20 +571,48 @@ def referring_articles(store: Store, doc: dict[str, Any]) -> list[dict[str, Any]
     return [dict(r) for r in rows]
 
 
+def with_events(store: Store, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry whose `article` reports a training event gains `event` (the event's id and
+    title; `pressnews show ID` prints it): a planned training links to the event that carried
+    it out, a report's training to the event it counts."""
+    for entry in entries:
+        entry["event"] = None
+        article = entry.get("article")
+        event_id = event_of_article(store, article["id"]) if article else None
+        if event_id:
+            ev = get_event(store, event_id)
+            entry["event"] = {"id": event_id, "title": ev.title if ev else None}
+    return entries
+
+
+def trainers_named(store: Store, name: str) -> list[str]:
+    """Ids of the trainer-registry records with this full name (folded: diacritics, đ)."""
+    key = fold(name)
+    return [tid for tid, n in store.conn.execute("SELECT id, name FROM trainers") if fold(n) == key]
+
+
 def links(store: Store, doc: dict[str, Any]) -> dict[str, Any]:
     """What a stored document links to (see the module docstring)."""
     facts = doc["extracted"]
     out: dict[str, Any] = {"articles": referring_articles(store, doc)}
     province = doc.get("province")
     if doc["type"] == "plan":
-        out["planned"] = link_planned(
-            doc, _articles_of(store, province), _documents_of(store, province, "report")
+        out["planned"] = with_events(
+            store,
+            link_planned(
+                doc, _articles_of(store, province), _documents_of(store, province, "report")
+            ),
         )
     elif doc["type"] == "report":
-        out["held"] = link_held(doc, _articles_of(store, province))
+        out["held"] = with_events(store, link_held(doc, _articles_of(store, province)))
     elif doc["type"] == "decision":
         out["spokespeople"] = [
-            {**p, "province": province, "since": doc.get("date")}
+            {
+                **p,
+                "province": province,
+                "since": doc.get("date"),
+                "trainers": trainers_named(store, p["name"]),
+            }
             for p in facts.get("spokespeople", [])
         ]
     return out
@@ -602,6 +631,7 @@ def spokespeople(store: Store, province: str | None = None) -> list[dict[str, An
                     "decision": doc.get("symbol"),
                     "date": doc.get("date"),
                     "document": doc["id"],
+                    "trainers": trainers_named(store, p["name"]),
                 }
             )
     return out
@@ -616,7 +646,10 @@ def planned_vs_held(store: Store, province: str | None = None) -> list[dict[str,
         key=lambda d: (d.get("province") or "", d.get("date") or ""),
     ):
         prov = plan.get("province")
-        linked = link_planned(plan, _articles_of(store, prov), _documents_of(store, prov, "report"))
+        linked = with_events(
+            store,
+            link_planned(plan, _articles_of(store, prov), _documents_of(store, prov, "report")),
+        )
         rows.append(
             {
                 "province": prov,
@@ -626,6 +659,7 @@ def planned_vs_held(store: Store, province: str | None = None) -> list[dict[str,
                 "planned": len(linked),
                 "held_article": sum(1 for x in linked if x["article"]),
                 "held_report": sum(1 for x in linked if x["report"]),
+                "held_event": sum(1 for x in linked if x["event"]),
                 "held": sum(1 for x in linked if x["article"] or x["report"]),
                 "items": linked,
             }

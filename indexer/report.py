@@ -24,7 +24,7 @@ from typing import Any
 from vnlang.gazetteer import RENAMES, Province, all_provinces
 from vnlang.geography import ARCHIPELAGOS, MAP_FRAME
 
-from . import coverage
+from . import coverage, documents
 from .event_model import Event
 from .events import EventQuery, list_events
 from .store import Store
@@ -69,6 +69,9 @@ class ReportData:
     province_filter: str | None = None
     health: list[dict[str, Any]] = field(default_factory=list)
     undated_events: int = 0
+    # Per plan (attached documents): province, plan symbol, date, planned, held (see
+    # `indexer.documents.planned_vs_held`); empty when no plan was read.
+    planned: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -365,6 +368,8 @@ def render_html(data: ReportData) -> str:
             f'<p class="note">{data.undated_events} undated training(s) are not in the period '
             "filter and not counted above.</p>"
         )
+    if data.planned:
+        parts += ["<h2>Planned and held (the provinces' own plans)</h2>", _planned_table(data)]
     if data.health:
         parts += ["<h2>Source health</h2>", _health_table(data.health)]
     parts.append("</body></html>")
@@ -432,6 +437,27 @@ def _events_table(events: Sequence[ReportEvent]) -> str:
             f'<td><ul class="reports">{reports}</ul></td></tr>'
         )
     rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _planned_table(data: ReportData) -> str:
+    rows = [
+        "<table><tr><th>Province</th><th>Plan</th><th>Date</th><th>Trainings planned</th>"
+        "<th>Held (found reported)</th><th>Not found held</th></tr>"
+    ]
+    for r in data.planned:
+        rows.append(
+            f"<tr><td>{_e(r.get('province') or '—')}</td><td>{_e(r.get('plan') or '—')}</td>"
+            f"<td>{_e(r.get('date') or '—')}</td><td>{_e(r.get('planned'))}</td>"
+            f"<td>{_e(r.get('held'))}</td><td>{_e((r.get('planned') or 0) - (r.get('held') or 0))}</td></tr>"
+        )
+    rows.append("</table>")
+    rows.append(
+        '<p class="note">A planned training counts as held when an article of the province '
+        "reports a training on its topic in its period, or the province's own report lists it; "
+        "“not found held” means no such report was found in the crawled sources, not that the "
+        "training did not take place.</p>"
+    )
     return "\n".join(rows)
 
 
@@ -510,6 +536,13 @@ def report_data(
         first = first or int(min((s.oldest or "9999" for s in spans), default="0")[:4])
         last = last or int(generated[:4])
     years = list(range(first, last + 1)) if first and last and first <= last else []
+    planned = [
+        r
+        for r in documents.planned_vs_held(store, province)
+        if r["planned"]
+        and (not date_from or (r.get("date") or "")[:4] >= date_from[:4])
+        and (not date_to or (r.get("date") or "9999")[:4] <= date_to[:4])
+    ]
     return ReportData(
         title=title,
         generated=generated,
@@ -520,4 +553,5 @@ def report_data(
         province_filter=province,
         health=health or [],
         undated_events=undated,
+        planned=planned,
     )

@@ -615,3 +615,31 @@ def test_a_prose_plan_item_and_a_postponed_training():
         "viên.\nLớp bồi dưỡng thông tin đối ngoại dự kiến ngày 20/9/2023 chưa thực hiện được."
     )
     assert [(h.date, h.attendance) for h in report.held] == [("2023-06-22", 150)]
+
+
+def test_a_planned_training_links_to_its_training_event(db):
+    """Once the events are computed, the article that carried a planned training out brings
+    its event: `show` of the plan names it, `--planned-vs-held` counts it."""
+    from crawler.events.recompute import recompute_events
+    from indexer.events import event_of_article
+
+    with Store.open(db) as store:
+        recompute_events(store, full=True)
+        event_id = event_of_article(store, "a-held")
+        assert event_id is not None
+        linked = docs.links(store, docs.get_document(store, _plan_id()))
+        assert linked["planned"][0]["event"]["id"] == event_id
+        assert linked["planned"][1]["event"] is None
+        rows = docs.planned_vs_held(store, "Quảng Bình")
+    plan = next(r for r in rows if r["plan"] == "45/KH-UBND")
+    assert plan["held_event"] == 1
+    out = CliRunner().invoke(cli, ["show", _plan_id(), "--db", str(db)])
+    assert f"training event {event_id}" in out.output
+
+
+def test_the_html_report_has_planned_vs_held(db, tmp_path):
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Planned and held" in page and "45/KH-UBND" in page

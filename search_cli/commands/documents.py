@@ -167,6 +167,8 @@ def _print_planned_vs_held(rows: list[dict[str, Any]], as_json: bool, as_csv: bo
             if item["article"]:
                 a = item["article"]
                 click.echo(f"      article {a['id']} ({a['date']}): {a['title']}")
+            if item.get("event"):
+                click.echo(f"      training event {item['event']['id']}")
             if item["report"]:
                 h = item["report"]
                 n = f", {h['attendance']} attending" if h.get("attendance") else ""
@@ -215,6 +217,9 @@ def document_lines(store: Store, doc: dict[str, Any], text_chars: int | None = 1
         if item["article"]:
             a = item["article"]
             lines.append(f"    held: article {a['id']} ({a['date']}): {a['title']}")
+        if item.get("event"):
+            e = item["event"]
+            lines.append(f"    training event {e['id']}: {e['title'] or ''}".rstrip(": "))
         if item["report"]:
             h = item["report"]
             lines.append(f"    held: report {h['symbol']} ({h['date']}): {h['topic']}")
@@ -227,8 +232,13 @@ def document_lines(store: Store, doc: dict[str, Any], text_chars: int | None = 1
         if item["article"]:
             a = item["article"]
             lines.append(f"    article {a['id']} ({a['date']}): {a['title']}")
+        if item.get("event"):
+            lines.append(f"    training event {item['event']['id']}")
     for p in link.get("spokespeople", []):
-        lines.append(f"  spokesperson: {p['name']}" + (f", {p['role']}" if p.get("role") else ""))
+        also = f"  (trainer {', '.join(p['trainers'])})" if p.get("trainers") else ""
+        lines.append(
+            f"  spokesperson: {p['name']}" + (f", {p['role']}" if p.get("role") else "") + also
+        )
     for c in facts.get("convened", []):
         lines.append(f"  convenes: {c['topic']} — {c.get('date') or '?'}, {c.get('place') or '?'}")
     text = doc.get("text") or ""
