@@ -348,7 +348,12 @@ class PortalSpider(scrapy.Spider):
             self.rows[src.key].append(FrontierRow(url, kind, "pending", score, "cap", data))
             return None
         self.requested[src.key].add(key)
-        meta: dict[str, Any] = {"source": src.key, "kind": "page", "nav_depth": nav_depth}
+        meta: dict[str, Any] = {
+            "source": src.key,
+            "kind": "page",
+            "nav_depth": nav_depth,
+            "page_kind": kind,  # "article" or "listing" (a listing, pager or navigation page)
+        }
         headers: dict[str, str] = {}
         known = self.state.get(url) if self.state else None
         # A page that was not an article is asked for conditionally too, after a run that
@@ -850,7 +855,10 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"pressnews/{source}/skipped/robots")
             return
         self.crawler.stats.inc_value(f"pressnews/{source}/errors/{kind}")
-        if request.meta.get("kind") in ("sitemap", "feed") or request.priority != PRIO_ARTICLE:
+        if (
+            request.meta.get("kind") in ("sitemap", "feed")
+            or request.meta.get("page_kind") != "article"
+        ):
             # a listing, sitemap or feed that failed: what it lists was not looked at
             self.crawler.stats.inc_value(f"pressnews/{source}/listing_failed")
         self.logger.warning("%s: %s (%s)", kind, request.url, failure.getErrorMessage()[:200])

@@ -27,8 +27,6 @@ from crawler.sources import Source
 from crawler.spiders.portal import (
     ARTICLE,
     PAGER,
-    PRIO_ARTICLE,
-    PRIO_NAV,
     PRIO_PAGER,
     SKIP,
     PortalSpider,
@@ -38,7 +36,6 @@ from crawler.urls import clean_url, is_home
 
 # Links recorded per page at most (the report shows a sample of them).
 MAX_LINKS_RECORDED = 200
-_VIA = {PRIO_ARTICLE: "article link", PRIO_PAGER: "pager", PRIO_NAV: "navigation"}
 
 
 @dataclass
@@ -132,13 +129,27 @@ class ProbeSpider(PortalSpider):
         priority: int,
         start: bool = False,
         lastmod: str | None = None,
+        kind: str = "listing",
+        score: float = 0.0,
     ) -> Request | None:
-        via = "start" if start else _VIA.get(priority, "navigation")
+        if start:
+            via = "start"
+        elif kind == "article":
+            via = "article link"
+        else:
+            via = "pager" if priority in (self.prio_pager, PRIO_PAGER) else "navigation"
         if via in self.caps and self.used[via] >= self.caps[via]:
             self.held_back[via] += 1
             return None
         req = super()._page_request(
-            src, url, nav_depth=nav_depth, priority=priority, start=start, lastmod=lastmod
+            src,
+            url,
+            nav_depth=nav_depth,
+            priority=priority,
+            start=start,
+            lastmod=lastmod,
+            kind=kind,
+            score=score,
         )
         if req is not None:
             req.meta["probe_via"] = via
