@@ -414,7 +414,16 @@ def _listings(spider: Any) -> list[Listing]:
                 page.via,
             )
         )
-    out.sort(key=lambda x: (x.pagination == "none", is_page_n(x.url), -x.article_links))
+    # A URL read both as a page and as a postback answer (pager pages share the listing's URL) is
+    # listed as the page: that is the URL a crawl can start from.
+    out.sort(
+        key=lambda x: (
+            x.pagination == "none",
+            is_page_n(x.url),
+            x.via == "postback",
+            -x.article_links,
+        )
+    )
     seen: set[str] = set()
     unique = []
     for x in out:
