@@ -31,6 +31,10 @@ REDIRECT_MAX_TIMES = 8
 DEPTH_LIMIT = 0
 DNS_TIMEOUT = 15
 
+# The frontier (pending requests) on disk, in a temporary folder for the length of the crawl:
+# memory stays flat however many URLs sitemaps and listings add (crawler/frontier.py).
+SCHEDULER = "crawler.frontier.DiskFrontierScheduler"
+
 # No telnet console on a crawler of untrusted sites; logs without request headers (credentials).
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
