@@ -100,23 +100,23 @@ def _children() -> dict[int, list[int]]:
     return out
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, summed."""
+def tree_rss(root: int) -> dict[int, int]:
+    """Resident memory (bytes) of a process and each of its descendants."""
     children = _children()
-    total, todo = 0, [root]
+    out, todo = {}, [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+                    out[pid] = int(line.split()[1]) * 1024
         except OSError:
             pass
-    return total
+    return out
 
 
-def run(code: str, *args: str) -> dict:
+def run(code: str, *args: str, progress: bool = False) -> dict:
     """Run a benchmark child; its JSON line, plus `peak_rss` of its process tree (bytes)."""
     # A file, not `python -c`: Scrapy inspects callbacks' source code.
     script = Path(tempfile.mkdtemp(prefix="pressnews-bench-")) / "child.py"
@@ -126,17 +126,29 @@ def run(code: str, *args: str) -> dict:
         child = subprocess.Popen(
             [sys.executable, str(script), *args], stdout=out, stderr=err, text=True, env=env
         )
-        peak = 0
+        peak = peak_main = peak_others = 0
+        next_report = time.monotonic() + 60
         while child.poll() is None:
-            peak = max(peak, tree_rss(child.pid))
+            rss = tree_rss(child.pid)
+            peak = max(peak, sum(rss.values()))
+            peak_main = max(peak_main, rss.get(child.pid, 0))
+            peak_others = max(peak_others, sum(rss.values()) - rss.get(child.pid, 0))
             time.sleep(0.25)
+            if progress and time.monotonic() >= next_report:
+                next_report += 60
+                print(f"  ... peak RSS so far {peak / 2**20:.0f} MB", flush=True)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if not lines:
         sys.exit(f"benchmark child failed:\n{stderr[-3000:]}")
-    return {**json.loads(lines[-1]), "peak_rss": peak}
+    return {
+        **json.loads(lines[-1]),
+        "peak_rss": peak,
+        "peak_main": peak_main,
+        "peak_workers": peak_others,
+    }
 
 
 def write_sitemap(site: Path, base: str, paths: list[str]) -> None:
@@ -206,7 +218,7 @@ def main() -> None:
         )
         workers = default_workers() if args.workers is None else args.workers  # as pressnews crawl
         mine = {**common, "PRESSNEWS_WORKERS": workers}
-        ours = run(PRESSNEWS, str(tmp / "bench.db"), str(sources), json.dumps(mine))
+        ours = run(PRESSNEWS, str(tmp / "bench.db"), str(sources), json.dumps(mine), progress=True)
     finally:
         server.terminate()
     our_rate = ours["pages"] / ours["seconds"]
@@ -223,7 +235,8 @@ def main() -> None:
     print(
         f"pressnews   : {ours['pages']:>6} pages in {ours['seconds']:.1f} s = {our_rate:7.1f} pages/s"
         f" ({ours['new']} articles stored), peak RSS of the crawl and its workers "
-        f"{ours['peak_rss'] / mb:.0f} MB (target <= 300 MB)"
+        f"{ours['peak_rss'] / mb:.0f} MB (target <= 300 MB; the crawl process alone "
+        f"{ours['peak_main'] / mb:.0f} MB, its workers {ours['peak_workers'] / mb:.0f} MB)"
     )
     if bare is not None:
         ratio = our_rate / (bare["pages"] / bare["seconds"])

@@ -13,6 +13,7 @@ otherwise look like near-copies of each other). Deterministic for a (seed, chunk
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from dataclasses import dataclass, replace
@@ -163,3 +164,15 @@ def check(sample: int = 300) -> None:
         expected = replace(index_fields(a), fingerprint=f.fingerprint)
         if f != expected:
             raise AssertionError(f"generated index fields differ from index_fields for {a.id}")
+
+
+def page_html(a: Article) -> str:
+    """The article as a page of the generated site (`bench.synth.write_site`'s template)."""
+    paras = "".join(f"<p>{html.escape(p)}</p>" for p in a.body.split("\n"))
+    y, m, d = (a.date or "2020-01-01").split("-")
+    return (
+        f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(a.title)}"
+        f" - Sở TTTT</title><meta property='og:type' content='article'></head><body>"
+        f"<div class='article'><h1>{html.escape(a.title)}</h1><div class='date'>Ngày đăng: "
+        f"{d}/{m}/{y} 08:00</div>{paras}</div></body></html>"
+    )

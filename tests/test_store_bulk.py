@@ -18,7 +18,9 @@ BODY = " ".join(
 
 def _batch() -> list:
     return [
-        make_article("n1", speakers=[Speaker("Nguyễn Văn A", "Giám đốc")], decrees=["09/2017/NĐ-CP"]),
+        make_article(
+            "n1", speakers=[Speaker("Nguyễn Văn A", "Giám đốc")], decrees=["09/2017/NĐ-CP"]
+        ),
         make_article("n2", body=BODY),
         make_article("n3", title="Hà Nam tập huấn phát ngôn", body=BODY + " Nguồn: Báo Hà Nam."),
         make_article("old", body="Nội dung mới của bài cũ. " * 5),  # updated
