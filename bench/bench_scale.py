@@ -40,7 +40,6 @@ from bench.scale_synth import check, generate, page_html  # noqa: E402
 from bench.synth import PROVINCES  # noqa: E402
 from crawler.article_from_page import EXTRACTOR_VERSION  # noqa: E402
 from crawler.reprocess import reprocess  # noqa: E402
-from indexer import sqlite_search  # noqa: E402
 from indexer.query import Query  # noqa: E402
 from indexer.sqlite_search import SqliteSearch  # noqa: E402
 from indexer.store import RawPage, Store  # noqa: E402
@@ -67,7 +66,7 @@ def bench_writes(tmp: Path, n: int = 10_000) -> None:
     rates = {}
     for name in ("upsert, transactions of 500", "upsert_many, batches of 500", "one commit"):
         with Store.open(tmp / f"w-{len(rates)}.db") as store:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if name.startswith("upsert_many"):
                 for i in range(0, n, 500):
                     store.upsert_many([(a, None, f) for a, f in items[i : i + 500]])
@@ -80,11 +79,17 @@ def bench_writes(tmp: Path, n: int = 10_000) -> None:
                 for a, f in items[: n // 5]:
                     store.upsert(a, None, f)
             done = n if not name.startswith("one") else n // 5
-            rates[name] = done / (time.perf_counter() - t0)
-    base = rates["upsert, transactions of 500"]
+            rates[name] = (
+                done / (time.perf_counter() - t0),
+                done / (time.process_time() - c0),
+            )
+    base = rates["upsert, transactions of 500"][0]
     say(f"writes of {n} generated articles with their index fields, fresh stores, same run:")
-    for name, rate in rates.items():
-        say(f"  {name:32} {rate:7.0f} articles/s  ({rate / base:.2f}x the first)")
+    for name, (rate, cpu_rate) in rates.items():
+        say(
+            f"  {name:32} {rate:7.0f} articles/s  ({rate / base:.2f}x the first); "
+            f"{cpu_rate:7.0f} articles per CPU second"
+        )
 
 
 def build(path: Path, start: int, stop: int, workers: int) -> None:
@@ -129,10 +134,8 @@ def mark(path: Path, size: int) -> None:
 
 
 def bench_search(path: Path, queries: int, target: float) -> None:
-    """The query mix, each query timed with BM25 for every match (the code before this
-    benchmark, `LAZY_BM25 = False`) and for the rows that can reach the page only, alternately
-    (so both see the same machine load). Wall time, and the CPU time of this process (what
-    the search itself costs, apart from waiting for a core on a busy machine)."""
+    """The query mix of bench_store_search.py; wall time, and the CPU time of this process
+    (what the search itself costs, apart from waiting for a core on a busy machine)."""
     with Store.open_readonly(path) as store:
         search = SqliteSearch(store)
         count = store.count()
@@ -141,12 +144,10 @@ def bench_search(path: Path, queries: int, target: float) -> None:
             search.search(q)
         say(f"  warm-up (each query once, cold cache): {time.perf_counter() - t0:.1f} s")
         rng = random.Random(3)
-        times: dict[bool, dict[str, list[float]]] = {
-            lazy: {"text": [], "filters only": [], "text --all": []} for lazy in (False, True)
-        }
-        cpu: dict[bool, list[float]] = {False: [], True: []}
+        times: dict[str, list[float]] = {"text": [], "filters only": [], "text --all": []}
+        cpu: list[float] = []
         slow: dict[str, list[float]] = {}
-        for n in range(queries):
+        for _ in range(queries):
             q = rng.choice(QUERIES)
             if rng.random() < 0.3:
                 q = Query(
@@ -156,35 +157,26 @@ def bench_search(path: Path, queries: int, target: float) -> None:
                     include_all=q.include_all,
                 )
             kind = "filters only" if not q.text else "text --all" if q.include_all else "text"
-            for lazy in (n % 2 == 0, n % 2 == 1):
-                sqlite_search.LAZY_BM25 = lazy
-                t, c = time.perf_counter(), time.process_time()
-                search.search(q)
-                ms = (time.perf_counter() - t) * 1000
-                cpu[lazy].append((time.process_time() - c) * 1000)
-                times[lazy][kind].append(ms)
-                if lazy:
-                    key = repr((q.text, q.province, q.speaker, q.decree, q.sort, q.include_all))
-                    slow.setdefault(key, []).append(ms)
-        sqlite_search.LAZY_BM25 = True
+            t, c = time.perf_counter(), time.process_time()
+            search.search(q)
+            ms = (time.perf_counter() - t) * 1000
+            cpu.append((time.process_time() - c) * 1000)
+            times[kind].append(ms)
+            key = repr((q.text, q.province, q.speaker, q.decree, q.sort, q.include_all))
+            slow.setdefault(key, []).append(cpu[-1])
     say(f"  search over {count} articles, {queries} queries (target p95 <= {target:.0f} ms):")
-    for lazy, label in (
-        (False, "BM25 of every match (before)"),
-        (True, "BM25 of the page's candidates"),
-    ):
-        say(f"   {label}:")
-        every = [t for ts in times[lazy].values() for t in ts]
-        for kind, ts in [("all queries", every), *times[lazy].items(), ("CPU time", cpu[lazy])]:
-            ts = sorted(ts)
-            if ts:
-                p95 = ts[max(0, int(len(ts) * 0.95) - 1)]
-                say(
-                    f"    {kind:14} n={len(ts):3d}  p50 {statistics.median(ts):7.1f} ms  "
-                    f"p95 {p95:7.1f} ms  max {ts[-1]:7.1f} ms"
-                )
+    every = [t for ts in times.values() for t in ts]
+    for kind, ts in [("all queries", every), *times.items(), ("CPU time, all", cpu)]:
+        ts = sorted(ts)
+        if ts:
+            p95 = ts[max(0, int(len(ts) * 0.95) - 1)]
+            say(
+                f"    {kind:14} n={len(ts):3d}  p50 {statistics.median(ts):7.1f} ms  "
+                f"p95 {p95:7.1f} ms  max {ts[-1]:7.1f} ms"
+            )
     worst = sorted(slow.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
     for q, ts in worst:
-        say(f"    slowest: {q} median {statistics.median(ts):.0f} ms")
+        say(f"    costliest: {q} median CPU {statistics.median(ts):.0f} ms")
 
 
 def size_report(path: Path, count: int) -> None:
@@ -235,14 +227,16 @@ def bench_reprocess(tmp: Path, n: int) -> None:
             )
     del items
     with Store.open(path) as store:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = reprocess(store)
         seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
     say(
         f"reprocess of {report.seen} stored articles (re-extract, re-enrich, write): "
         f"{seconds:.0f} s = {report.seen / seconds:.0f} articles/s "
         f"({report.updated} updated, {report.unchanged} unchanged, {report.failed} failed); "
-        f"100,000 would take {100_000 / (report.seen / seconds) / 60:.1f} min at this rate"
+        f"100,000 would take {100_000 / (report.seen / seconds) / 60:.1f} min at this rate; "
+        f"CPU {cpu:.0f} s = {report.seen / cpu:.0f} articles per CPU second"
     )
 
 

@@ -14,7 +14,6 @@ filter or a date sort needs them, and the top hits chosen here (see README, Meas
 from __future__ import annotations
 
 import heapq
-import json
 from typing import Any
 
 from vnlang.gazetteer import search_units
@@ -33,9 +32,6 @@ _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0, 0.0)"
 _RANK_ALL_UP_TO = 20_000
 # A date range of up to this many years also becomes year tokens in the FTS match.
 _MAX_YEAR_TAGS = 40
-# BM25 only for the matches that can reach the page (see `_ranked`); False: for every match,
-# as before (kept for bench/bench_scale.py to measure both in one run).
-LAZY_BM25 = True
 
 
 def _fts_phrase(words: tuple[str, ...] | list[str]) -> str:
@@ -162,7 +158,6 @@ class SqliteSearch:
         tiered = f"({adjacency}) OR (title : ({expr}))" if adjacency else f"title : ({expr})"
         rows: list[tuple[int, float, str]] = []
         total = -1
-        scored_by = with_tags(expr, shown_tags)  # the expression whose BM25 ranks the rows
         if q.sort == "relevance" and not where:
             # Relevant-only sets are small; --all over common words may match most articles.
             total = self._count(with_tags(expr, shown_tags), pairs) if q.include_all else 0
@@ -170,19 +165,17 @@ class SqliteSearch:
                 # Rows in tier >= 1 (adjacency or title match) always outrank the rest: when
                 # there are enough of them for the page, rank only those. (Either match implies
                 # the whole query, so the tier expression alone selects them.)
-                scored_by = with_tags(tiered, shown_tags)
-                rows = self._visible(scored_by, [], [], False, pairs, not LAZY_BM25)
+                rows = self._visible(with_tags(tiered, shown_tags), [], [], False, pairs)
             if len(rows) < q.limit:
-                scored_by = with_tags(expr, shown_tags)
-                rows = self._visible(scored_by, [], [], False, pairs, not LAZY_BM25)
+                rows = self._visible(with_tags(expr, shown_tags), [], [], False, pairs)
                 total = len(rows)
         else:
-            rows = self._visible(scored_by, where, args, q.sort == "date", pairs, not LAZY_BM25)
+            rows = self._visible(with_tags(expr, shown_tags), where, args, q.sort == "date", pairs)
             total = len(rows)
         if q.include_all:
             total_all = total
         elif where:
-            total_all = len(self._matches(with_tags(expr, tags), where, args, False, False))
+            total_all = len(self._matches(with_tags(expr, tags), where, args, False))
         else:
             total_all = self._count(with_tags(expr, tags), pairs)
         if not rows:
@@ -195,34 +188,12 @@ class SqliteSearch:
         )
         in_title = self._rowids(with_tags(f"title : ({expr})", shown_tags))
 
-        def tier(rowid: int) -> int:
-            return (2 if adjacent is None or rowid in adjacent else 0) + (
-                1 if rowid in in_title else 0
-            )
-
-        if LAZY_BM25:
-            # BM25 (most of a search's time over many matches) only for the rows that can
-            # reach the page: by relevance, the rows of the highest tiers that hold `limit`
-            # rows (a lower tier never outranks them); by date, the rows on or after the
-            # `limit`-th newest date (ties there are broken by score). The rest never show.
-            if q.sort == "date":
-                dates = heapq.nlargest(q.limit, (r[2] for r in rows))
-                wanted = {r[0] for r in rows if r[2] >= dates[-1]}
-            else:
-                tiers = [0, 0, 0, 0]
-                for r in rows:
-                    tiers[tier(r[0])] += 1
-                floor, held = 3, tiers[3]
-                while held < q.limit and floor > 0:
-                    floor -= 1
-                    held += tiers[floor]
-                wanted = {r[0] for r in rows if tier(r[0]) >= floor}
-            bm25 = self._bm25_of(scored_by, wanted, len(rows))
-            rows = [(r[0], bm25.get(r[0], 0.0), r[2]) for r in rows]
-
         def score(r: tuple[int, float, str]) -> float:
             bm = -r[1]
-            return tier(r[0]) + bm / (1.0 + bm)
+            tier = (2 if adjacent is None or r[0] in adjacent else 0) + (
+                1 if r[0] in in_title else 0
+            )
+            return tier + bm / (1.0 + bm)
 
         scored = [(score(r), r[2], r[0]) for r in rows]
         if q.sort == "date":
@@ -238,19 +209,6 @@ class SqliteSearch:
         )
         return n.fetchone()[0] - len(self._hidden_copies(pairs, None, match))
 
-    def _bm25_of(self, match: str, wanted: set[int], matches: int) -> dict[int, float]:
-        """BM25 under `match` of the rows `wanted` among its `matches` rows: one pass over the
-        matches that scores only those rows (a rowid lookup per match costs far less)."""
-        if len(wanted) >= matches:
-            sql = f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
-            return dict(self.conn.execute(sql, (match,)).fetchall())
-        sql = (
-            f"SELECT rowid, CASE WHEN rowid IN (SELECT value FROM json_each(?2)) THEN {_BM25} "
-            "END FROM articles_fts WHERE articles_fts MATCH ?1"
-        )
-        rows = self.conn.execute(sql, (match, json.dumps(sorted(wanted))))
-        return {rowid: bm for rowid, bm in rows if bm is not None}
-
     def _visible(
         self,
         match: str,
@@ -258,26 +216,23 @@ class SqliteSearch:
         args: list[Any],
         want_date: bool,
         pairs: list[tuple[int, int]],
-        scored: bool = True,
     ) -> list[tuple[int, float, str]]:
         """`_matches`, less copies of a report whose original is among them."""
-        rows = self._matches(match, where, args, want_date, scored)
+        rows = self._matches(match, where, args, want_date)
         hidden = self._hidden_copies(pairs, {r[0] for r in rows})
         return [r for r in rows if r[0] not in hidden]
 
     def _matches(
-        self, match: str, where: list[str], args: list[Any], want_date: bool, scored: bool = True
+        self, match: str, where: list[str], args: list[Any], want_date: bool
     ) -> list[tuple[int, float, str]]:
-        """(rowid, bm25, date) of every match; joins article rows only when it must. Without
-        `scored`, bm25 is 0 (the caller scores the rows it needs: `_bm25_of`)."""
-        bm25 = _BM25 if scored else "0.0"
+        """(rowid, bm25, date) of every match; joins article rows only when it must."""
         if not where and not want_date:
-            sql = f"SELECT rowid, {bm25}, '' FROM articles_fts WHERE articles_fts MATCH ?"
+            sql = f"SELECT rowid, {_BM25}, '' FROM articles_fts WHERE articles_fts MATCH ?"
             return self.conn.execute(sql, (match,)).fetchall()
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         return self.conn.execute(
             f"SELECT a.rowid, m.r, coalesce(a.date, '') FROM "
-            f"(SELECT rowid, {bm25} AS r FROM articles_fts WHERE articles_fts MATCH ?) m "
+            f"(SELECT rowid, {_BM25} AS r FROM articles_fts WHERE articles_fts MATCH ?) m "
             # CROSS JOIN keeps the FTS pass as the outer loop (else a filter index may drive it).
             f"CROSS JOIN articles a ON a.rowid = m.rowid{cond}",
             [match, *args],
