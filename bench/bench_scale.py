@@ -9,6 +9,8 @@ Phases (each timed and printed):
      'optimize' after the load, then search p50/p95 over the query mix of
      bench/bench_store_search.py and the database size per article;
   3. the same store grown to --articles (default 1,000,000), optimised, searched and measured;
+  1b. FTS5 settings (automerge, crisismerge, pgsz, detail, columnsize, the bigram column) on
+     the FTS insert alone, same rows, same run;
   4. `pressnews reprocess` (crawler.reprocess) of --reprocess stored articles with raw pages
      (default 10,000), articles/s.
 Targets: search p95 <= 20 ms at 100,000 and <= 100 ms at 1,000,000; batched writes >= 5,000/s.
@@ -89,6 +91,56 @@ def bench_writes(tmp: Path, n: int = 10_000) -> None:
         say(
             f"  {name:32} {rate:7.0f} articles/s  ({rate / base:.2f}x the first); "
             f"{cpu_rate:7.0f} articles per CPU second"
+        )
+
+
+FTS_VARIANTS = [  # (name, table options, statements after CREATE)
+    ("as stored (5 columns, defaults)", "", []),
+    ("automerge 8", "", ["INSERT INTO t(t, rank) VALUES ('automerge', 8)"]),
+    ("crisismerge 64", "", ["INSERT INTO t(t, rank) VALUES ('crisismerge', 64)"]),
+    ("pgsz 8000", "", ["INSERT INTO t(t, rank) VALUES ('pgsz', 8000)"]),
+    ("detail=column", ", detail=column", []),
+    ("columnsize=0", ", columnsize=0", []),
+    ("without the bigram column", "", []),
+]
+
+
+def bench_fts(tmp: Path, n: int = 5_000) -> None:
+    """FTS5 settings, same rows, same run: the FTS insert alone, batches of 500."""
+    import sqlite3
+
+    items = generate(30_000_000, n, seed=17)
+    rows = [
+        (i + 1, f.title_folded, f.body_folded, f.extra_folded, f.tags, f.pairs)
+        for i, (_, f) in enumerate(items)
+    ]
+    say(f"FTS5 inserts of {n} articles' index fields, batches of 500, one variant at a time:")
+    for k, (name, options, statements) in enumerate(FTS_VARIANTS):
+        conn = sqlite3.connect(tmp / f"fts-{k}.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(
+            "CREATE VIRTUAL TABLE t USING fts5(title, body, extra, tags, pairs, "
+            f"tokenize = 'unicode61 remove_diacritics 0'{options})"
+        )
+        for sql in statements:
+            conn.execute(sql)
+        data = rows if "bigram" not in name else [(*r[:5], "") for r in rows]
+        t0, c0 = time.perf_counter(), time.process_time()
+        for i in range(0, n, 500):
+            conn.execute("BEGIN")
+            conn.executemany(
+                "INSERT INTO t(rowid, title, body, extra, tags, pairs) VALUES (?, ?, ?, ?, ?, ?)",
+                data[i : i + 500],
+            )
+            conn.execute("COMMIT")
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        size = (tmp / f"fts-{k}.db").stat().st_size
+        say(
+            f"  {name:34} {n / wall:6.0f} articles/s, {n / cpu:6.0f} per CPU second, "
+            f"{size / n:6.0f} bytes/article"
         )
 
 
@@ -251,7 +303,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--cache", default="/tmp/pressnews-scale")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached stores")
-    ap.add_argument("--skip", default="", help="phases to skip: writes,reprocess")
+    ap.add_argument("--skip", default="", help="phases to skip: writes,fts,reprocess")
     args = ap.parse_args()
     skip = set(args.skip.split(","))
     cache = Path(args.cache)
@@ -265,6 +317,10 @@ def main() -> None:
         if "writes" not in skip:
             t0 = time.perf_counter()
             bench_writes(tmp)
+            say(f"  (phase: {time.perf_counter() - t0:.0f} s)")
+        if "fts" not in skip:
+            t0 = time.perf_counter()
+            bench_fts(tmp)
             say(f"  (phase: {time.perf_counter() - t0:.0f} s)")
         sizes = sorted({min(args.checkpoint, args.articles), args.articles})
         big = cache / f"store-{args.articles}.db"
