@@ -303,7 +303,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--cache", default="/tmp/pressnews-scale")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached stores")
-    ap.add_argument("--skip", default="", help="phases to skip: writes,fts,reprocess")
+    ap.add_argument("--skip", default="", help="phases to skip: writes,fts,stores,reprocess")
     args = ap.parse_args()
     skip = set(args.skip.split(","))
     cache = Path(args.cache)
@@ -329,7 +329,7 @@ def main() -> None:
             for p in cache.glob("store-*"):
                 p.unlink()
         built = 0
-        for size in sizes:
+        for size in sizes if "stores" not in skip else []:
             path = small if size == sizes[0] else big
             t0 = time.perf_counter()
             if cached(path, size):
