@@ -94,6 +94,8 @@ def _names(cls: type) -> tuple[str, ...]:
 
 
 def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
