@@ -1,4 +1,8 @@
-"""Re-extract and re-enrich every stored article from its raw page, without fetching."""
+"""Re-extract and re-enrich every stored article from its raw page, without fetching.
+
+Raw pages are read a chunk at a time and the articles written in batches (`Store.upsert_many`,
+one transaction a batch), so memory stays flat and a reprocess of a large store is not bound by
+one commit per article."""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ from crawler.documents.process import READER_VERSION, process_document
 from crawler.events.recompute import recompute_events
 from crawler.extract.decode import decode_html
 from indexer import documents as stored_documents
+from indexer.model import Article
 from indexer.store import Store
+
+BATCH = 200
 
 
 @dataclass
@@ -27,7 +34,17 @@ class ReprocessReport:
 
 def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> ReprocessReport:
     report = ReprocessReport()
-    for article, raw in list(store.iter_raw()):
+    batch: list[Article] = []
+
+    def write() -> None:
+        for outcome in store.upsert_many([(a, None, None) for a in batch]):
+            if outcome == "unchanged":
+                report.unchanged += 1
+            else:
+                report.updated += 1
+        batch.clear()
+
+    for article, raw in store.iter_raw():
         report.seen += 1
         if raw is None:
             report.damaged.append(article["id"])
@@ -44,13 +61,12 @@ def reprocess(store: Store, progress: Callable[[int], None] | None = None) -> Re
         except NotAnArticle:
             report.failed += 1
             continue
-        outcome = store.upsert(new)
-        if outcome == "unchanged":
-            report.unchanged += 1
-        else:
-            report.updated += 1
+        batch.append(new)
+        if len(batch) >= BATCH:
+            write()
         if progress and report.seen % 100 == 0:
             progress(report.seen)
+    write()
     store.set_meta("extractor_version", EXTRACTOR_VERSION)
     for doc_id, data, link_title in stored_documents.iter_stored(store):
         report.documents += 1

@@ -35,6 +35,10 @@ REDIRECT_MAX_TIMES = 8
 DEPTH_LIMIT = 0
 DNS_TIMEOUT = 15
 
+# The frontier (pending requests) on disk, in a temporary folder for the length of the crawl:
+# memory stays flat however many URLs sitemaps and listings add (crawler/frontier.py).
+SCHEDULER = "crawler.frontier.DiskFrontierScheduler"
+
 # No telnet console on a crawler of untrusted sites; logs without request headers (credentials).
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -80,6 +84,8 @@ PRESSNEWS_PROGRESS_INTERVAL = 3.0  # seconds between progress lines
 # Extraction worker processes (spawned). 0: in-process. `pressnews crawl` uses cores - 1 (max 4);
 # a script calling crawler.crawl_runner.run_crawl with workers must guard its code with __main__.
 PRESSNEWS_WORKERS = 0
+# SQLite page cache of the crawl's writer, in MiB (the store's default, 64, is for bulk writes).
+PRESSNEWS_STORE_CACHE_MB = 16
 # Seconds a crawl waits for another crawl's lock on the same database before giving up (a
 # killed run's workers may take a few seconds to end).
 PRESSNEWS_LOCK_WAIT = 10.0

@@ -168,9 +168,10 @@ class StorePipeline:
     The run is recorded when the spider has closed (Scrapy's `spider_closed` signal), because
     only then is the reason known: `finished`, or `shutdown` for a crawl stopped by a signal."""
 
-    def __init__(self, db_path: str, stats: Any) -> None:
+    def __init__(self, db_path: str, stats: Any, cache_mb: int = 16) -> None:
         self.db_path = db_path
         self.stats = stats
+        self.cache_mb = cache_mb
         self.store: Store | None = None
         self.run_id: int | None = None
         self.pending_referrers: dict[str, list[str]] = {}  # document URL -> pages linking to it
@@ -180,13 +181,16 @@ class StorePipeline:
         db = crawler.settings.get("PRESSNEWS_DB")
         if not db:
             raise NotConfigured("PRESSNEWS_DB is not set")
-        pipeline = cls(db, crawler.stats)
+        pipeline = cls(db, crawler.stats, crawler.settings.getint("PRESSNEWS_STORE_CACHE_MB", 16))
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = Store.open(self.db_path)
+        # The crawl writes one article at a time: a small page cache keeps the crawl's memory
+        # flat as the database grows (the operating system caches the file anyway).
+        self.store.conn.execute(f"PRAGMA cache_size = {-1024 * self.cache_mb}")
         self.run_id = start_run(self.store)
         # Remembered so `pressnews reprocess` gives the enrichment the same province hint.
         for key, src in (getattr(self.crawler.spider, "sources", {}) or {}).items():

@@ -1,0 +1,178 @@
+"""Generated articles with their index fields, fast enough for a million.
+
+`bench.synth.article` draws every filler word and `indexer.fts.index_fields` folds and pairs
+every body: about 2 ms an article here, so half an hour for a million. This generator draws the
+same kind of article (the same titles, leads, speakers, roles, documents, ~12% training reports,
+dates 2016-2025, the same Zipf-skewed filler vocabulary) but takes the filler from a pool of
+10,000 pre-folded blocks of 3-10 paragraphs (so a filler block recurs in ~1 article in 10,000), so an article's folded body and syllable bigrams are joins of pre-computed
+parts plus the fold of its two short personal paragraphs. `check()` verifies on a sample that
+the fields equal `index_fields` (the fingerprint apart: each article gets a random 64-bit
+simhash, which is what distinct texts give, since bodies that share pool paragraphs would
+otherwise look like near-copies of each other). Deterministic for a (seed, chunk).
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from bench.synth import DOCS, NEWS, PROVINCES, ROLES, TOPICS, TRAINING_SHARE, filler, person
+from indexer.fts import IndexFields, bigrams, decrees_key, fts_tags, index_fields, speakers_key
+from indexer.model import Article, Speaker
+from vnlang.text import fold_fast as fold
+
+POOL_PARAGRAPHS = 20_000
+POOL_BLOCKS = 10_000  # filler blocks of 3-10 pool paragraphs, each joined once
+_WORDS = re.compile(r"\w+")
+_fold = cache(fold)  # of the short fragments articles are made of (names, roles, places)
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    folded: str
+    words: tuple[str, ...]
+    pairs: str
+
+
+def _para(text: str, folded: str | None = None) -> _Para:
+    folded = fold(text) if folded is None else folded
+    words = tuple(_WORDS.findall(folded))
+    return _Para(text, folded, words, " ".join(bigrams(list(words))))
+
+
+@cache
+def _pool(seed: int = 3) -> list[_Para]:
+    rng = random.Random(seed)
+    return [_para(filler(rng, rng.randint(30, 70))) for _ in range(POOL_PARAGRAPHS)]
+
+
+@cache
+def _blocks(seed: int = 5) -> list[_Para]:
+    rng = random.Random(seed)
+    pool = _pool()
+    out = []
+    for _ in range(POOL_BLOCKS):
+        parts = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(3, 10))]
+        body, folded, pairs = _join(parts)
+        words = (parts[0].words[0], parts[-1].words[-1])  # only its ends are read
+        out.append(_Para(body, folded, words, pairs))
+    return out
+
+
+def _join(parts: list[_Para]) -> tuple[str, str, str]:
+    """(body, folded body, bigrams) of paragraphs, as `index_fields` computes them."""
+    pairs: list[str] = []
+    last = ""
+    for p in parts:
+        if last and p.words:  # the bigram across the paragraph break
+            pairs.append(last + p.words[0])
+        if p.pairs:
+            pairs.append(p.pairs)
+        last = p.words[-1] if p.words else last
+    return (
+        "\n".join(p.text for p in parts),
+        " ".join(p.folded for p in parts),
+        " ".join(pairs),
+    )
+
+
+def _article(rng: random.Random, i: int, blocks: list[_Para]) -> tuple[Article, IndexFields]:
+    prov, speaker, role = rng.choice(PROVINCES), person(rng), rng.choice(ROLES)
+    d, m, y = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2016, 2025)
+    training = rng.random() < TRAINING_SHARE
+    # Texts as bench.synth.article writes them, folded fragment by fragment (cached): the
+    # fold of a text is the fold of its space-separated pieces joined by spaces.
+    fp, fs, fr = _fold(prov), _fold(speaker), _fold(role)
+    if training:
+        topic = rng.choice(TOPICS)
+        title = f"{prov}: Tập huấn {topic} năm {y}"
+        title_folded = f"{fp}: tap huan {_fold(topic)} nam {y}"
+        lead = f"Sáng {d}/{m}/{y}, Sở Thông tin và Truyền thông tỉnh {prov} tổ chức hội nghị tập huấn {topic}."
+        lead_folded = f"sang {d}/{m}/{y}, so thong tin va truyen thong tinh {fp} to chuc hoi nghi tap huan {_fold(topic)}."
+    else:
+        topic = rng.choice(NEWS)
+        title = f"{prov} {topic} năm {y}"
+        title_folded = f"{fp} {_fold(topic)} nam {y}"
+        lead = f"Ngày {d}/{m}/{y}, UBND tỉnh {prov} {topic}."
+        lead_folded = f"ngay {d}/{m}/{y}, ubnd tinh {fp} {_fold(topic)}."
+    doc = rng.choice(DOCS)
+    talk = f"Phát biểu, đồng chí {speaker} - {role} nhấn mạnh yêu cầu thực hiện {doc}."
+    talk_folded = f"phat bieu, dong chi {fs} - {fr} nhan manh yeu cau thuc hien {_fold(doc)}."
+    parts = [
+        _para(lead, lead_folded),
+        _para(talk, talk_folded),
+        blocks[rng.randrange(len(blocks))],
+        _para(f"Bài số {i}.", f"bai so {i}."),
+    ]
+    body, body_folded, body_pairs = _join(parts)
+    relevant = training and "du lịch" not in title and "nông nghiệp" not in title
+    date = f"{y}-{m:02d}-{d:02d}"
+    a = Article(
+        id=f"s{i:08d}",
+        url=f"https://bench{i % 40}.gov.vn/tin/{i}.html",
+        source=f"bench{i % 40}",
+        title=title,
+        body=body,
+        published=date,
+        date=date,
+        province=prov,
+        province_now=prov,
+        speakers=[Speaker(speaker, role)],
+        decrees=["09/2017/NĐ-CP"] if i % 3 == 0 else [],
+        relevant=relevant,
+        topics=["phát ngôn"],
+        fetched_at="2026-11-22T00:00:00+00:00",
+    )
+    title_words = _WORDS.findall(title_folded)
+    title_pairs = " ".join(bigrams(title_words))
+    f = IndexFields(
+        fingerprint=rng.getrandbits(64),
+        title_folded=title_folded,
+        body_folded=body_folded,
+        extra_folded=" ".join([fs, fr, *(_fold(x) for x in a.decrees), "phat ngon", fp, fp]),
+        tags=_tags(relevant, y, prov),
+        pairs=f"{title_pairs} {body_pairs}"
+        if title_pairs and body_pairs
+        else title_pairs + body_pairs,
+        speakers_key=speakers_key([speaker]),
+        decrees_key=decrees_key(a.decrees),
+    )
+    return a, f
+
+
+@cache
+def _tags(relevant: bool, year: int, province: str) -> str:
+    return fts_tags(
+        Article("", "", "", "", "", date=f"{year}-01-01", province=province, relevant=relevant)
+    )
+
+
+def generate(start: int, count: int, seed: int = 11) -> list[tuple[Article, IndexFields]]:
+    """Articles number `start` .. `start + count - 1` with their index fields."""
+    rng = random.Random(seed * 1_000_003 + start)
+    blocks = _blocks()
+    return [_article(rng, i, blocks) for i in range(start, start + count)]
+
+
+def check(sample: int = 300) -> None:
+    """The generated fields are `index_fields` of the generated article (fingerprint apart)."""
+    for a, f in generate(0, sample, seed=99):
+        expected = replace(index_fields(a), fingerprint=f.fingerprint)
+        if f != expected:
+            raise AssertionError(f"generated index fields differ from index_fields for {a.id}")
+
+
+def page_html(a: Article) -> str:
+    """The article as a page of the generated site (`bench.synth.write_site`'s template)."""
+    paras = "".join(f"<p>{html.escape(p)}</p>" for p in a.body.split("\n"))
+    y, m, d = (a.date or "2020-01-01").split("-")
+    return (
+        f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(a.title)}"
+        f" - Sở TTTT</title><meta property='og:type' content='article'></head><body>"
+        f"<div class='article'><h1>{html.escape(a.title)}</h1><div class='date'>Ngày đăng: "
+        f"{d}/{m}/{y} 08:00</div>{paras}</div></body></html>"
+    )
