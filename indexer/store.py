@@ -444,6 +444,10 @@ class Store:
             corrected = self._ids_with(
                 "SELECT DISTINCT article_id FROM corrections WHERE article_id IN ({})", ids
             )
+            gone = self._ids_with(
+                "SELECT article_id FROM removals WHERE restored IS NULL AND article_id IN ({})",
+                ids,
+            )
             rows: dict[str, sqlite3.Row] = {}
             if len(ids) == len(items):  # (an id twice: its second write must see its first)
                 for chunk in _chunks(ids):
@@ -461,6 +465,11 @@ class Store:
                 for a, raw, f in items:
                     if a.id in corrected and corrections.apply_stored(self.conn, a):
                         f = None
+                    if a.id in gone:  # as `upsert`: a page marked removed stays so
+                        if history.apply_removal(self.conn, a, raw.fetched_at if raw else None):
+                            f = None
+                    else:
+                        a.removed = None
                     outcomes.append(self._upsert(a, raw, f or index_fields(a)))
                 self.set_meta("seq", str(self._batch_seq))
             finally:

@@ -98,3 +98,17 @@ def test_to_dict_is_asdict():
     assert a.to_dict() == expected
     assert list(a.to_dict()) == list(expected)
     assert a.to_dict()["speakers"] is not a.speakers
+
+
+def test_upsert_many_keeps_a_removal_as_upsert_does(tmp_path):
+    """A reprocess writes in batches: an article whose page was removed stays marked removed."""
+    from indexer import history
+
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        store.upsert(make_article("gone"))
+        store.upsert(make_article("kept"))
+        history.mark_removed(store, "gone", "http 404", "2026-12-01T00:00:00+00:00")
+        store.upsert_many([(make_article("gone"), None, None), (make_article("kept"), None, None)])
+        assert store.get("gone")["removed"] == "2026-12-01"
+        assert store.get("kept")["removed"] is None
