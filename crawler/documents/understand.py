@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -58,11 +59,12 @@ _NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\
 _ABOUT = re.compile(r"^(?:V/v|Về việc)\s*[:.]?\s*", re.I)
 _VV = re.compile(r"^\s*(?:V/v|Về việc)\s*[:.]?\s*(.+)$", re.I)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
-_SIGN_MARK = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.+)$")
+_SIGN_MARK = re.compile(r"^(KT|K/T|TM|T/M|TL|T/L|TUQ|Q)\s*[.:]?\s+(.+)$")
 _SIGNED = re.compile(r"^\(?\s*(?:đã ký|đã kí|ký|kí)\s*\)?\.?$", re.I)
-_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+(.+?)\s*$")
+# "1. ", "a) ", and the "1- " of party documents.
+_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])(?:[.)]|(?<=\d)-)\s+(.+?)\s*$")
 _FIELD = re.compile(
-    r"^\s*[-–+•*]?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
+    r"^\s*(?:[-–+•*]|[a-zđ][.)])?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
     re.I,
 )
 _TRAINING_WORDS = re.compile(
@@ -72,8 +74,15 @@ _TRAINING_WORDS = re.compile(
 _NOT_TRAINING = re.compile(r"\b(?:tong ket|so ket|giao ban|hop bao|trao giai|le ky niem)\b")
 
 
+_TRAINING_START = re.compile(
+    r"^(?:hoi nghi\s+)?(?:tap huan|boi duong|lop (?:tap huan|boi duong|dao tao)|dao tao)\b"
+)
+
+
 def _is_training(text: str) -> bool:
     folded = fold(text)
+    if _TRAINING_START.match(folded):
+        return True
     return bool(_TRAINING_WORDS.search(folded)) and not _NOT_TRAINING.search(folded)
 
 
@@ -114,6 +123,9 @@ _ROLE_WORDS = (
     ("uỷ ban nhân dân", "Ủy ban nhân dân"),
     ("sở thông tin và truyền thông", "Sở Thông tin và Truyền thông"),
     ("ubnd", "UBND"),
+    ("tỉnh ủy", "Tỉnh ủy"),
+    ("tỉnh uỷ", "Tỉnh ủy"),
+    ("sở ", "Sở "),
 )
 
 
@@ -173,7 +185,7 @@ class DocumentFacts:
 # A line that ends a sentence, an item or a heading; a line after one that does not, starting
 # in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
 _LINE_END = re.compile(r"[.:;!?…]$")
-_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
+_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)-]\s)(?!\d*/))")
 
 
 def _lines(text: str) -> list[str]:
@@ -187,6 +199,8 @@ def _lines(text: str) -> list[str]:
             out
             and not _LINE_END.search(out[-1])
             and _CONTINUES.match(line)
+            and not _SIGNED.match(line)  # "(Đã ký)" under a title is the signature's
+            and not line[0].isupper()  # "Đ" lies inside the range à-ỹ
             and "|" not in line + out[-1]  # table rows stay rows
         ):
             out[-1] = f"{out[-1]} {line}"
@@ -306,23 +320,90 @@ def _header(lines: list[str], facts: DocumentFacts) -> int:
                 facts.type = "official_letter"  # "V/v ..." under the number: a công văn
                 facts.evidence["type"] = line
             break
-    for raw in top[:4]:
-        line = _MOTTO.sub("", raw)
-        if line and line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
-            facts.issuer = _issuer_case(line)
-            facts.evidence["issuer"] = raw
-            if facts.province is None:
-                for i in range(len(line.split())):
-                    p = gazetteer.lookup(" ".join(line.split()[i:]))
-                    if p is not None:
-                        facts.province = p.name
-                        facts.evidence["province"] = line
-                        break
-            break
+    issuer, raw = _issuer(top)
+    if issuer:
+        facts.issuer = issuer
+        facts.evidence["issuer"] = raw
+        for part in raw.split(" / "):
+            words = part.split()
+            for i in range(len(words)):
+                p = gazetteer.lookup(" ".join(words[i:]))
+                if p is not None and facts.province is None:
+                    facts.province = p.name
+                    facts.evidence["province"] = raw
+                    break
     return heading_at
 
 
+# Lines of the header that are not the issuer: the motto, the party's name, rules, "DỰ THẢO".
+_NOT_ISSUER = re.compile(
+    r"^(?:CỘNG H[ÒO]A XÃ HỘI|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|DỰ THẢO|[-*_=\s]*$)", re.I
+)
+_MOTTO_TAIL = re.compile(r"\s*(?:Độc lập\s*[-–]\s*Tự do.*|ĐẢNG CỘNG SẢN VIỆT NAM.*)$")
+# An issuing body's own name: the line under its parent ("UBND TỈNH X" / "SỞ NGOẠI VỤ").
+_UNIT = re.compile(r"^(?:SỞ|BAN|VĂN PHÒNG|PHÒNG|TRUNG TÂM|ĐÀI|BỘ CHỈ HUY|CÔNG AN|CHI CỤC)\b")
+_BARE_PEOPLES_COMMITTEE = re.compile(r"^(?:ỦY|UỶ) BAN NHÂN DÂN$|^UBND$")
+_PARENT_PLACE = re.compile(
+    r"^(?:(?:ỦY|UỶ) BAN NHÂN DÂN|UBND|ĐẢNG BỘ)\s+(.+)$|^((?:TỈNH|THÀNH|HUYỆN|THỊ|QUẬN)\s*ỦY.*)$"
+)
+
+
+def _issuer(top: list[str]) -> tuple[str | None, str]:
+    """The issuing body from the header's lines in capitals above "Số:" (the national motto a
+    PDF puts on the same lines taken off): one line ("ỦY BAN NHÂN DÂN TỈNH X"), a bare "ỦY BAN
+    NHÂN DÂN" with its place below ("TỈNH X", "HUYỆN Y"), or a unit under its parent ("UBND
+    TỈNH X" / "SỞ NGOẠI VỤ" -> "Sở Ngoại vụ tỉnh X"; "TỈNH ỦY X" / "BAN TUYÊN GIÁO" -> "Ban
+    Tuyên giáo Tỉnh ủy X"); with the header lines as written."""
+    head: list[str] = []
+    for raw in top[:6]:
+        if _SYMBOL_LINE.match(raw) or _VV.match(raw) or _DATE_LINE.search(raw):
+            break
+        line = _MOTTO_TAIL.sub("", _MOTTO.sub("", raw)).strip()
+        if not line or _NOT_ISSUER.match(line):
+            continue
+        if line.upper() != line:
+            break
+        head.append(line)
+    if not head:
+        return None, ""
+    shown = " / ".join(head)
+    if len(head) >= 2 and _BARE_PEOPLES_COMMITTEE.match(head[0]):
+        return _issuer_case(f"{head[0]} {head[1]}"), shown
+    if len(head) >= 2 and _UNIT.match(head[1]):
+        unit, parent = head[1], _PARENT_PLACE.match(head[0])
+        if parent and parent.group(1):  # "UBND TỈNH X", "ĐẢNG BỘ TỈNH X"
+            place = parent.group(1)
+            if re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s*ỦY$", unit):
+                place = re.sub(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+", "", place)
+            return _issuer_case(f"{unit} {place}"), shown
+        if parent and parent.group(2):  # "TỈNH ỦY X"
+            return _issuer_case(f"{unit} {parent.group(2)}"), shown
+        return _issuer_case(unit), shown
+    if "ỦY BAN" in head[0] or "UBND" in head[0] or "SỞ " in head[0] or "ỦY" in head[0]:
+        return _issuer_case(head[0]), shown
+    return None, ""
+
+
+def _title_above(lines: list[str], i: int) -> list[str]:
+    """The title lines in capitals right above line i ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), the
+    signed mark "(Đã ký)" skipped."""
+    above = [x for x in lines[max(0, i - 6) : i] if not _SIGNED.match(x)]
+    out: list[str] = []
+    for x in reversed(above):
+        if x.isupper() and len(x) < 60:
+            out.insert(0, x)
+        else:
+            break
+    return out
+
+
 def _signature(lines: list[str], facts: DocumentFacts) -> None:
+    # The signature block: the last name under a title in capitals. An annex (a list of
+    # names, a table) may follow it, so the whole text is searched from the end.
+    for i in range(len(lines) - 1, 0, -1):
+        if _NAME.match(lines[i]) and not lines[i].isupper() and _title_above(lines, i):
+            lines = lines[: i + 1]
+            break
     tail = lines[-8:]
     for i in range(len(tail) - 1, -1, -1):
         line = tail[i]
@@ -561,6 +642,15 @@ def understand(text: str) -> DocumentFacts:
         return facts
     heading_at = _header(lines, facts)
     _signature(lines, facts)
+    if facts.province is None:
+        # A district's, a commune's or a party body's document names its province in the
+        # text ("Sở TT&TT tỉnh Hà Tĩnh" among the recipients): the one named most, preferring
+        # the administrative mentions ("tỉnh X").
+        named = Counter((not m.admin, m.name) for m in gazetteer.mentions(text))
+        if named:
+            (_, name), _ = min(named.items(), key=lambda kv: (kv[0][0], -kv[1]))
+            facts.province = name
+            facts.evidence["province"] = f"named in the text: {name}"
     if facts.province:
         when = facts.date
         with contextlib.suppress(KeyError):
