@@ -551,12 +551,24 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
     return [p for p in out if p.period or p.place or p.audience]
 
 
+# "09 - 10/8/2023": the first day of a range ending in a full date.
+_RANGE_START = re.compile(r"\b(\d{1,2})\s*[-–]\s*$")
+# Where a held training's topic ends, "cung cấp thông tin cho báo chí" kept whole.
+_TOPIC_CUT = re.compile(r"\s+(?:tại|với|cho(?!\s+báo chí))\s+", re.I)
+# A class named by its number only ("Lớp 1", "Lớp thứ hai").
+_ORDINAL = re.compile(r"^((?:Lớp|Đợt|Khóa|Khoá)\s+(?:thứ\s+)?\w+)$", re.I)
+_LEAD_COUNT = re.compile(r"^(?:Tổ chức|Mở|Phối hợp tổ chức)\s+\d{1,2}\s+", re.I)
+
+
 def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     """Trainings a report says were held: a sentence or bullet with a full date and a
     training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
     tập huấn ... (ngày 16/5/2024, tại TP. Thanh Hóa) với 210 đại biểu")."""
     out = []
+    lead = ""  # the last line introducing a list ("Tổ chức 03 lớp bồi dưỡng ...:")
     for line in lines:
+        if line.rstrip().endswith(":") and _is_training(line):
+            lead = _LEAD_COUNT.sub("", re.sub(r"^\W*(?:[a-zđ\d][.)]\s*)?", "", line)).rstrip(" :")
         for sentence in _SENTENCE_END.split(line):
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
@@ -565,17 +577,22 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
             bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
             if not (bullet or d.start() < 12 or "to chuc" in folded):
                 continue
-            when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            first = _RANGE_START.search(sentence[: d.start()])
+            day = int(first.group(1)) if first else int(d.group(1))  # "09 - 10/8/2023"
+            when = _iso(day, int(d.group(2)), int(d.group(3)))
             head, before = sentence[d.end() :], sentence[: d.start()]
             m = _TRAINING_HEAD.search(head)
             if m:
-                topic = re.split(r"\s+(?:tại|cho|với)\s+", head[m.start() :])[0]
+                topic = _TOPIC_CUT.split(head[m.start() :])[0]
             else:
                 m = _TRAINING_HEAD.search(before)
                 if not m:
                     continue
                 topic = re.split(r"\s*\(|\s+(?:ngày|tại|cho|với)\s+", before[m.start() :])[0]
-            topic = topic.rstrip(" .,;")
+            topic = topic.rstrip(" .,;:")
+            ordinal = _ORDINAL.match(topic)
+            if ordinal and lead:  # "- Lớp 1: ngày 10/9/2024 ..." under its list's lead
+                topic = f"{lead} ({ordinal.group(1)})"
             place = _PLACE_IN.search(head) or _PLACE_IN.search(before)
             people = _ATTENDANCE.search(head)
             out.append(
@@ -591,7 +608,26 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     return out
 
 
+_TOTAL_WORDS = re.compile(r"\b(?:tong so|tong cong|tinh chung|tong)\b")
+
+
 def _totals(lines: list[str], facts: DocumentFacts) -> None:
+    # A line that states a total ("Tổng số ... 1.150 lượt cán bộ", "Tổng cộng ... cho 355 lượt
+    # người") wins over a line that counts classes of one item.
+    stated = [x for x in lines if _TOTAL_WORDS.search(fold(x))]
+    # a sentence that opens with the total first ("Tổng số năm 2022, ...") over an item's
+    # "..., tổng số 579 học viên"
+    stated.sort(key=lambda x: not _TOTAL_WORDS.match(fold(re.sub(r"^\W+", "", x))))
+    for line in stated:
+        people = list(_ATTENDANCE.finditer(line))
+        count = _COUNT.search(line)
+        if not people:
+            continue
+        if count:
+            facts.totals["trainings"] = int(count.group(1))
+        facts.totals["attendees"] = int(re.sub(r"[.,]", "", people[-1].group(1)))
+        facts.evidence["totals"] = line
+        return
     for line in lines:
         count = _COUNT.search(line)
         if count is None:
@@ -604,8 +640,27 @@ def _totals(lines: list[str], facts: DocumentFacts) -> None:
         return
 
 
+def _table_people(lines: list[str]) -> list[Person]:
+    """People listed in a table with a "Họ và tên" column (and "Chức vụ" for the role)."""
+    out: list[Person] = []
+    name_at = role_at = None
+    for cells, raw in _table_rows(lines):
+        keys = [fold(c) for c in cells]
+        if any(k in ("ho va ten", "ho ten") for k in keys):
+            name_at = next(i for i, k in enumerate(keys) if k in ("ho va ten", "ho ten"))
+            role_at = next((i for i, k in enumerate(keys) if k.startswith("chuc vu")), None)
+            continue
+        if name_at is None or name_at >= len(cells):
+            continue
+        name = re.sub(r"^(?:Ông|Bà|Đồng chí)\s+", "", cells[name_at].strip())
+        if _NAME.match(name):
+            role = cells[role_at].strip() if role_at is not None and role_at < len(cells) else None
+            out.append(Person(name, role or None, raw))
+    return out
+
+
 def _spokespeople(lines: list[str]) -> list[Person]:
-    out = []
+    out = _table_people(lines)
     for line in lines:
         m = _SPOKESPERSON.search(line)
         if m and _NAME.match(m.group(2).strip()):
