@@ -108,3 +108,40 @@ def test_party_header_classes_listed_under_a_lead_ranges_and_stated_total() -> N
         "2023-10-09",
     )
     assert f.totals["attendees"] == 190
+
+
+OTHER_SUBJECT = """UBND TỈNH GIA LAI
+SỞ NỘI VỤ
+Số: 5/BC-SNV
+Gia Lai, ngày 1 tháng 12 năm 2024
+BÁO CÁO
+Kết quả công tác cải cách hành chính năm 2024
+- Ngày 11/4/2024, tổ chức Hội nghị tập huấn nghiệp vụ kiểm soát thủ tục hành chính cho 160 cán bộ.
+- Ngày 12/5/2024, tổ chức Lớp bồi dưỡng kỹ năng phát ngôn cho 40 cán bộ.
+- Trong tháng 10/2024, tổ chức 02 lớp tập huấn nghiệp vụ thông tin đối ngoại, thu hút 90 lượt học viên.
+GIÁM ĐỐC
+Phan Thị Lụa
+"""
+
+WRAPPED_TABLE = """KẾ HOẠCH
+Tập huấn phát ngôn năm 2023
+TT | Nội dung | Đối tượng | Thời gian | Địa điểm | Số lượng
+1 | Bồi dưỡng kỹ năng phát ngôn | Người phát ngôn | Tháng 4/2023 | Thành phố Pleiku |
+120 người
+2 | Tập huấn nghiệp vụ thông tin đối ngoại | Cán bộ các huyện | Quý II/2023 | Thị xã An Khê | 100 người
+"""
+
+
+def test_a_report_on_another_subject_keeps_only_trainings_naming_the_work() -> None:
+    f = understand(OTHER_SUBJECT)
+    assert [h.date for h in f.held] == ["2024-05-12", None]
+    assert f.held[1].attendance == 90
+    assert f.held[1].topic == "02 lớp tập huấn nghiệp vụ thông tin đối ngoại"
+
+
+def test_a_table_row_whose_last_cell_wrapped_keeps_the_rows_after_it() -> None:
+    f = understand(WRAPPED_TABLE)
+    assert [(p.topic, p.start, p.place) for p in f.planned] == [
+        ("Bồi dưỡng kỹ năng phát ngôn", "2023-04-01", "Thành phố Pleiku"),
+        ("Tập huấn nghiệp vụ thông tin đối ngoại", "2023-04-01", "Thị xã An Khê"),
+    ]

@@ -267,6 +267,22 @@ def _period(text: str, year_hint: int | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+# The topics of the work pressnews follows (crawler.enrich.relevance's vocabulary).
+_CORE_TOPICS = frozenset(
+    {
+        "phát ngôn",
+        "cung cấp thông tin cho báo chí",
+        "thông tin đối ngoại",
+        "khủng hoảng truyền thông",
+        "quản lý báo chí",
+    }
+)
+
+
+def _core(topics: list[str]) -> bool:
+    return bool(_CORE_TOPICS.intersection(topics))
+
+
 def _topics(text: str) -> list[str]:
     return judge(text, "")[1]
 
@@ -472,6 +488,11 @@ def _table_rows(lines: list[str]) -> list[tuple[list[str], str]]:
     width, pending, raw = 0, None, ""
     for line in lines:
         if "|" not in line and pending is None:
+            if rows and width and rows[-1][1].rstrip().endswith("|") and not rows[-1][0][-1]:
+                # "... | Thành phố Thanh Hóa |" then "120 người": the last cell wrapped
+                rows[-1][0][-1] = line.strip()
+                rows[-1] = (rows[-1][0], f"{rows[-1][1]}\n{line}")
+                continue
             width = 0
             continue
         cells = [c.strip() for c in _CELL.split(line)] if "|" in line else [line.strip()]
@@ -554,10 +575,45 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
 # "09 - 10/8/2023": the first day of a range ending in a full date.
 _RANGE_START = re.compile(r"\b(\d{1,2})\s*[-–]\s*$")
 # Where a held training's topic ends, "cung cấp thông tin cho báo chí" kept whole.
-_TOPIC_CUT = re.compile(r"\s+(?:tại|với|cho(?!\s+báo chí))\s+", re.I)
+_TOPIC_CUT = re.compile(r"\s+(?:tại|với|cho(?!\s+báo chí))\s+|,\s+(?:thu hút|có|gồm|với)\s+", re.I)
 # A class named by its number only ("Lớp 1", "Lớp thứ hai").
 _ORDINAL = re.compile(r"^((?:Lớp|Đợt|Khóa|Khoá)\s+(?:thứ\s+)?\w+)$", re.I)
 _LEAD_COUNT = re.compile(r"^(?:Tổ chức|Mở|Phối hợp tổ chức)\s+\d{1,2}\s+", re.I)
+
+
+# "Trong tháng 10/2023", "Từ tháng 9 đến tháng 11/2022": a held training dated by month only.
+_MONTH_OPENING = re.compile(
+    r"^\W*(?:[a-zđ][.)]\s*)?(?:trong|từ|vào)\s+(?:\d{1,2}\s+)?tháng\s+\d{1,2}", re.I
+)
+
+
+def _held_in_month(sentence: str, folded: str) -> Held | None:
+    """A sentence opening with a month ("Trong tháng 10/2023, ... tổ chức 02 lớp tập huấn ...,
+    thu hút 215 lượt học viên"): a training held, without a day, when it says it was organised
+    and how many took part."""
+    if not _MONTH_OPENING.match(sentence) or "to chuc" not in folded:
+        return None
+    if not _is_training(sentence) or _NOT_HELD.search(folded):
+        return None
+    people = _ATTENDANCE.search(sentence)
+    at = folded.find("to chuc")
+    m = _TRAINING_HEAD.search(sentence, at)
+    if people is None or m is None:
+        return None
+    start = m.start()
+    count = re.search(r"(\d{1,2})\s+$", sentence[:start])
+    if count:  # "02 lớp tập huấn"
+        start = count.start()
+    topic = _TOPIC_CUT.split(sentence[start:])[0].rstrip(" .,;:")
+    place = _PLACE_IN.search(sentence[start:])
+    return Held(
+        topic=topic[:1].upper() + topic[1:],
+        topics=_topics(topic),
+        date=None,
+        place=place.group(1).strip() if place else None,
+        attendance=int(re.sub(r"[.,]", "", people.group(1))),
+        evidence=sentence,
+    )
 
 
 def _held(lines: list[str], doc_year: int | None) -> list[Held]:
@@ -572,7 +628,12 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
         for sentence in _SENTENCE_END.split(line):
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
-            if not d or not _is_training(sentence) or _NOT_HELD.search(folded):
+            if d is None:
+                month_only = _held_in_month(sentence, folded)
+                if month_only is not None:
+                    out.append(month_only)
+                continue
+            if not _is_training(sentence) or _NOT_HELD.search(folded):
                 continue
             bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
             if not (bullet or d.start() < 12 or "to chuc" in folded):
@@ -722,7 +783,13 @@ def understand(text: str) -> DocumentFacts:
     elif facts.type == "report":
         facts.held = _held(body, year)
         _totals(body, facts)
-    elif facts.type == "decision" and "phat ngon" in fold(text):
+    subject = facts.subject or ""
+    if subject and not _core(_topics(subject)) and not _is_training(subject):
+        # A plan or report on another subject (administrative reform, digital transformation)
+        # keeps only the trainings whose own text names the work pressnews follows.
+        facts.planned = [p for p in facts.planned if _core(_topics(f"{p.topic} {p.evidence}"))]
+        facts.held = [h for h in facts.held if _core(_topics(f"{h.topic} {h.evidence}"))]
+    if facts.type == "decision" and "phat ngon" in fold(text):
         facts.spokespeople = _spokespeople(body)
     elif facts.type == "official_letter":
         facts.convened = _convened(lines, facts)
