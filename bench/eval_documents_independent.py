@@ -1,5 +1,6 @@
 """Evaluate the attached-document readers and understanding on the independent sets.
 
+    .venv/bin/pip install fpdf2 pillow   # the PDF and scan builders, as for make_files.py
     .venv/bin/python bench/eval_documents_independent.py --split dev|heldout [-v] [--formats ...]
 
 The sets (tests/eval/documents/independent/, see SPLIT.txt) were written by two writers who never
