@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -58,11 +59,12 @@ _NUM_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\
 _ABOUT = re.compile(r"^(?:V/v|Về việc)\s*[:.]?\s*", re.I)
 _VV = re.compile(r"^\s*(?:V/v|Về việc)\s*[:.]?\s*(.+)$", re.I)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
-_SIGN_MARK = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.+)$")
+_SIGN_MARK = re.compile(r"^(KT|K/T|TM|T/M|TL|T/L|TUQ|Q)\s*[.:]?\s+(.+)$")
 _SIGNED = re.compile(r"^\(?\s*(?:đã ký|đã kí|ký|kí)\s*\)?\.?$", re.I)
-_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s+(.+?)\s*$")
+# "1. ", "a) ", and the "1- " of party documents.
+_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])(?:[.)]|(?<=\d)-)\s+(.+?)\s*$")
 _FIELD = re.compile(
-    r"^\s*[-–+•*]?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
+    r"^\s*(?:[-–+•*]|[a-zđ][.)])?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm)(?:\s+tổ chức)?\s*:\s*(.+?)\s*\.?$",
     re.I,
 )
 _TRAINING_WORDS = re.compile(
@@ -72,8 +74,15 @@ _TRAINING_WORDS = re.compile(
 _NOT_TRAINING = re.compile(r"\b(?:tong ket|so ket|giao ban|hop bao|trao giai|le ky niem)\b")
 
 
+_TRAINING_START = re.compile(
+    r"^(?:hoi nghi\s+)?(?:tap huan|boi duong|lop (?:tap huan|boi duong|dao tao)|dao tao)\b"
+)
+
+
 def _is_training(text: str) -> bool:
     folded = fold(text)
+    if _TRAINING_START.match(folded):
+        return True
     return bool(_TRAINING_WORDS.search(folded)) and not _NOT_TRAINING.search(folded)
 
 
@@ -114,6 +123,9 @@ _ROLE_WORDS = (
     ("uỷ ban nhân dân", "Ủy ban nhân dân"),
     ("sở thông tin và truyền thông", "Sở Thông tin và Truyền thông"),
     ("ubnd", "UBND"),
+    ("tỉnh ủy", "Tỉnh ủy"),
+    ("tỉnh uỷ", "Tỉnh ủy"),
+    ("sở ", "Sở "),
 )
 
 
@@ -173,7 +185,7 @@ class DocumentFacts:
 # A line that ends a sentence, an item or a heading; a line after one that does not, starting
 # in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
 _LINE_END = re.compile(r"[.:;!?…]$")
-_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)]\s)(?!\d*/))")
+_CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?![.)-]\s)(?!\d*/))")
 
 
 def _lines(text: str) -> list[str]:
@@ -187,6 +199,8 @@ def _lines(text: str) -> list[str]:
             out
             and not _LINE_END.search(out[-1])
             and _CONTINUES.match(line)
+            and not _SIGNED.match(line)  # "(Đã ký)" under a title is the signature's
+            and not line[0].isupper()  # "Đ" lies inside the range à-ỹ
             and "|" not in line + out[-1]  # table rows stay rows
         ):
             out[-1] = f"{out[-1]} {line}"
@@ -253,6 +267,22 @@ def _period(text: str, year_hint: int | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+# The topics of the work pressnews follows (crawler.enrich.relevance's vocabulary).
+_CORE_TOPICS = frozenset(
+    {
+        "phát ngôn",
+        "cung cấp thông tin cho báo chí",
+        "thông tin đối ngoại",
+        "khủng hoảng truyền thông",
+        "quản lý báo chí",
+    }
+)
+
+
+def _core(topics: list[str]) -> bool:
+    return bool(_CORE_TOPICS.intersection(topics))
+
+
 def _topics(text: str) -> list[str]:
     return judge(text, "")[1]
 
@@ -306,23 +336,90 @@ def _header(lines: list[str], facts: DocumentFacts) -> int:
                 facts.type = "official_letter"  # "V/v ..." under the number: a công văn
                 facts.evidence["type"] = line
             break
-    for raw in top[:4]:
-        line = _MOTTO.sub("", raw)
-        if line and line.upper() == line and ("ỦY BAN" in line or "UBND" in line or "SỞ " in line):
-            facts.issuer = _issuer_case(line)
-            facts.evidence["issuer"] = raw
-            if facts.province is None:
-                for i in range(len(line.split())):
-                    p = gazetteer.lookup(" ".join(line.split()[i:]))
-                    if p is not None:
-                        facts.province = p.name
-                        facts.evidence["province"] = line
-                        break
-            break
+    issuer, raw = _issuer(top)
+    if issuer:
+        facts.issuer = issuer
+        facts.evidence["issuer"] = raw
+        for part in raw.split(" / "):
+            words = part.split()
+            for i in range(len(words)):
+                p = gazetteer.lookup(" ".join(words[i:]))
+                if p is not None and facts.province is None:
+                    facts.province = p.name
+                    facts.evidence["province"] = raw
+                    break
     return heading_at
 
 
+# Lines of the header that are not the issuer: the motto, the party's name, rules, "DỰ THẢO".
+_NOT_ISSUER = re.compile(
+    r"^(?:CỘNG H[ÒO]A XÃ HỘI|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|DỰ THẢO|[-*_=\s]*$)", re.I
+)
+_MOTTO_TAIL = re.compile(r"\s*(?:Độc lập\s*[-–]\s*Tự do.*|ĐẢNG CỘNG SẢN VIỆT NAM.*)$")
+# An issuing body's own name: the line under its parent ("UBND TỈNH X" / "SỞ NGOẠI VỤ").
+_UNIT = re.compile(r"^(?:SỞ|BAN|VĂN PHÒNG|PHÒNG|TRUNG TÂM|ĐÀI|BỘ CHỈ HUY|CÔNG AN|CHI CỤC)\b")
+_BARE_PEOPLES_COMMITTEE = re.compile(r"^(?:ỦY|UỶ) BAN NHÂN DÂN$|^UBND$")
+_PARENT_PLACE = re.compile(
+    r"^(?:(?:ỦY|UỶ) BAN NHÂN DÂN|UBND|ĐẢNG BỘ)\s+(.+)$|^((?:TỈNH|THÀNH|HUYỆN|THỊ|QUẬN)\s*ỦY.*)$"
+)
+
+
+def _issuer(top: list[str]) -> tuple[str | None, str]:
+    """The issuing body from the header's lines in capitals above "Số:" (the national motto a
+    PDF puts on the same lines taken off): one line ("ỦY BAN NHÂN DÂN TỈNH X"), a bare "ỦY BAN
+    NHÂN DÂN" with its place below ("TỈNH X", "HUYỆN Y"), or a unit under its parent ("UBND
+    TỈNH X" / "SỞ NGOẠI VỤ" -> "Sở Ngoại vụ tỉnh X"; "TỈNH ỦY X" / "BAN TUYÊN GIÁO" -> "Ban
+    Tuyên giáo Tỉnh ủy X"); with the header lines as written."""
+    head: list[str] = []
+    for raw in top[:6]:
+        if _SYMBOL_LINE.match(raw) or _VV.match(raw) or _DATE_LINE.search(raw):
+            break
+        line = _MOTTO_TAIL.sub("", _MOTTO.sub("", raw)).strip()
+        if not line or _NOT_ISSUER.match(line):
+            continue
+        if line.upper() != line:
+            break
+        head.append(line)
+    if not head:
+        return None, ""
+    shown = " / ".join(head)
+    if len(head) >= 2 and _BARE_PEOPLES_COMMITTEE.match(head[0]):
+        return _issuer_case(f"{head[0]} {head[1]}"), shown
+    if len(head) >= 2 and _UNIT.match(head[1]):
+        unit, parent = head[1], _PARENT_PLACE.match(head[0])
+        if parent and parent.group(1):  # "UBND TỈNH X", "ĐẢNG BỘ TỈNH X"
+            place = parent.group(1)
+            if re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s*ỦY$", unit):
+                place = re.sub(r"^(?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+", "", place)
+            return _issuer_case(f"{unit} {place}"), shown
+        if parent and parent.group(2):  # "TỈNH ỦY X"
+            return _issuer_case(f"{unit} {parent.group(2)}"), shown
+        return _issuer_case(unit), shown
+    if "ỦY BAN" in head[0] or "UBND" in head[0] or "SỞ " in head[0] or "ỦY" in head[0]:
+        return _issuer_case(head[0]), shown
+    return None, ""
+
+
+def _title_above(lines: list[str], i: int) -> list[str]:
+    """The title lines in capitals right above line i ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), the
+    signed mark "(Đã ký)" skipped."""
+    above = [x for x in lines[max(0, i - 6) : i] if not _SIGNED.match(x)]
+    out: list[str] = []
+    for x in reversed(above):
+        if x.isupper() and len(x) < 60:
+            out.insert(0, x)
+        else:
+            break
+    return out
+
+
 def _signature(lines: list[str], facts: DocumentFacts) -> None:
+    # The signature block: the last name under a title in capitals. An annex (a list of
+    # names, a table) may follow it, so the whole text is searched from the end.
+    for i in range(len(lines) - 1, 0, -1):
+        if _NAME.match(lines[i]) and not lines[i].isupper() and _title_above(lines, i):
+            lines = lines[: i + 1]
+            break
     tail = lines[-8:]
     for i in range(len(tail) - 1, -1, -1):
         line = tail[i]
@@ -391,6 +488,11 @@ def _table_rows(lines: list[str]) -> list[tuple[list[str], str]]:
     width, pending, raw = 0, None, ""
     for line in lines:
         if "|" not in line and pending is None:
+            if rows and width and rows[-1][1].rstrip().endswith("|") and not rows[-1][0][-1]:
+                # "... | Thành phố Thanh Hóa |" then "120 người": the last cell wrapped
+                rows[-1][0][-1] = line.strip()
+                rows[-1] = (rows[-1][0], f"{rows[-1][1]}\n{line}")
+                continue
             width = 0
             continue
         cells = [c.strip() for c in _CELL.split(line)] if "|" in line else [line.strip()]
@@ -470,31 +572,88 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
     return [p for p in out if p.period or p.place or p.audience]
 
 
+# "09 - 10/8/2023": the first day of a range ending in a full date.
+_RANGE_START = re.compile(r"\b(\d{1,2})\s*[-–]\s*$")
+# Where a held training's topic ends, "cung cấp thông tin cho báo chí" kept whole.
+_TOPIC_CUT = re.compile(r"\s+(?:tại|với|cho(?!\s+báo chí))\s+|,\s+(?:thu hút|có|gồm|với)\s+", re.I)
+# A class named by its number only ("Lớp 1", "Lớp thứ hai").
+_ORDINAL = re.compile(r"^((?:Lớp|Đợt|Khóa|Khoá)\s+(?:thứ\s+)?\w+)$", re.I)
+_LEAD_COUNT = re.compile(r"^(?:Tổ chức|Mở|Phối hợp tổ chức)\s+\d{1,2}\s+", re.I)
+
+
+# "Trong tháng 10/2023", "Từ tháng 9 đến tháng 11/2022": a held training dated by month only.
+_MONTH_OPENING = re.compile(
+    r"^\W*(?:[a-zđ][.)]\s*)?(?:trong|từ|vào)\s+(?:\d{1,2}\s+)?tháng\s+\d{1,2}", re.I
+)
+
+
+def _held_in_month(sentence: str, folded: str) -> Held | None:
+    """A sentence opening with a month ("Trong tháng 10/2023, ... tổ chức 02 lớp tập huấn ...,
+    thu hút 215 lượt học viên"): a training held, without a day, when it says it was organised
+    and how many took part."""
+    if not _MONTH_OPENING.match(sentence) or "to chuc" not in folded:
+        return None
+    if not _is_training(sentence) or _NOT_HELD.search(folded):
+        return None
+    people = _ATTENDANCE.search(sentence)
+    at = folded.find("to chuc")
+    m = _TRAINING_HEAD.search(sentence, at)
+    if people is None or m is None:
+        return None
+    start = m.start()
+    count = re.search(r"(\d{1,2})\s+$", sentence[:start])
+    if count:  # "02 lớp tập huấn"
+        start = count.start()
+    topic = _TOPIC_CUT.split(sentence[start:])[0].rstrip(" .,;:")
+    place = _PLACE_IN.search(sentence[start:])
+    return Held(
+        topic=topic[:1].upper() + topic[1:],
+        topics=_topics(topic),
+        date=None,
+        place=place.group(1).strip() if place else None,
+        attendance=int(re.sub(r"[.,]", "", people.group(1))),
+        evidence=sentence,
+    )
+
+
 def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     """Trainings a report says were held: a sentence or bullet with a full date and a
     training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
     tập huấn ... (ngày 16/5/2024, tại TP. Thanh Hóa) với 210 đại biểu")."""
     out = []
+    lead = ""  # the last line introducing a list ("Tổ chức 03 lớp bồi dưỡng ...:")
     for line in lines:
+        if line.rstrip().endswith(":") and _is_training(line):
+            lead = _LEAD_COUNT.sub("", re.sub(r"^\W*(?:[a-zđ\d][.)]\s*)?", "", line)).rstrip(" :")
         for sentence in _SENTENCE_END.split(line):
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
-            if not d or not _is_training(sentence) or _NOT_HELD.search(folded):
+            if d is None:
+                month_only = _held_in_month(sentence, folded)
+                if month_only is not None:
+                    out.append(month_only)
+                continue
+            if not _is_training(sentence) or _NOT_HELD.search(folded):
                 continue
             bullet = sentence.lstrip().startswith(("-", "+", "•", "*"))
             if not (bullet or d.start() < 12 or "to chuc" in folded):
                 continue
-            when = _iso(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            first = _RANGE_START.search(sentence[: d.start()])
+            day = int(first.group(1)) if first else int(d.group(1))  # "09 - 10/8/2023"
+            when = _iso(day, int(d.group(2)), int(d.group(3)))
             head, before = sentence[d.end() :], sentence[: d.start()]
             m = _TRAINING_HEAD.search(head)
             if m:
-                topic = re.split(r"\s+(?:tại|cho|với)\s+", head[m.start() :])[0]
+                topic = _TOPIC_CUT.split(head[m.start() :])[0]
             else:
                 m = _TRAINING_HEAD.search(before)
                 if not m:
                     continue
                 topic = re.split(r"\s*\(|\s+(?:ngày|tại|cho|với)\s+", before[m.start() :])[0]
-            topic = topic.rstrip(" .,;")
+            topic = topic.rstrip(" .,;:")
+            ordinal = _ORDINAL.match(topic)
+            if ordinal and lead:  # "- Lớp 1: ngày 10/9/2024 ..." under its list's lead
+                topic = f"{lead} ({ordinal.group(1)})"
             place = _PLACE_IN.search(head) or _PLACE_IN.search(before)
             people = _ATTENDANCE.search(head)
             out.append(
@@ -510,7 +669,26 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     return out
 
 
+_TOTAL_WORDS = re.compile(r"\b(?:tong so|tong cong|tinh chung|tong)\b")
+
+
 def _totals(lines: list[str], facts: DocumentFacts) -> None:
+    # A line that states a total ("Tổng số ... 1.150 lượt cán bộ", "Tổng cộng ... cho 355 lượt
+    # người") wins over a line that counts classes of one item.
+    stated = [x for x in lines if _TOTAL_WORDS.search(fold(x))]
+    # a sentence that opens with the total first ("Tổng số năm 2022, ...") over an item's
+    # "..., tổng số 579 học viên"
+    stated.sort(key=lambda x: not _TOTAL_WORDS.match(fold(re.sub(r"^\W+", "", x))))
+    for line in stated:
+        people = list(_ATTENDANCE.finditer(line))
+        count = _COUNT.search(line)
+        if not people:
+            continue
+        if count:
+            facts.totals["trainings"] = int(count.group(1))
+        facts.totals["attendees"] = int(re.sub(r"[.,]", "", people[-1].group(1)))
+        facts.evidence["totals"] = line
+        return
     for line in lines:
         count = _COUNT.search(line)
         if count is None:
@@ -523,8 +701,27 @@ def _totals(lines: list[str], facts: DocumentFacts) -> None:
         return
 
 
+def _table_people(lines: list[str]) -> list[Person]:
+    """People listed in a table with a "Họ và tên" column (and "Chức vụ" for the role)."""
+    out: list[Person] = []
+    name_at = role_at = None
+    for cells, raw in _table_rows(lines):
+        keys = [fold(c) for c in cells]
+        if any(k in ("ho va ten", "ho ten") for k in keys):
+            name_at = next(i for i, k in enumerate(keys) if k in ("ho va ten", "ho ten"))
+            role_at = next((i for i, k in enumerate(keys) if k.startswith("chuc vu")), None)
+            continue
+        if name_at is None or name_at >= len(cells):
+            continue
+        name = re.sub(r"^(?:Ông|Bà|Đồng chí)\s+", "", cells[name_at].strip())
+        if _NAME.match(name):
+            role = cells[role_at].strip() if role_at is not None and role_at < len(cells) else None
+            out.append(Person(name, role or None, raw))
+    return out
+
+
 def _spokespeople(lines: list[str]) -> list[Person]:
-    out = []
+    out = _table_people(lines)
     for line in lines:
         m = _SPOKESPERSON.search(line)
         if m and _NAME.match(m.group(2).strip()):
@@ -561,6 +758,15 @@ def understand(text: str) -> DocumentFacts:
         return facts
     heading_at = _header(lines, facts)
     _signature(lines, facts)
+    if facts.province is None:
+        # A district's, a commune's or a party body's document names its province in the
+        # text ("Sở TT&TT tỉnh Hà Tĩnh" among the recipients): the one named most, preferring
+        # the administrative mentions ("tỉnh X").
+        named = Counter((not m.admin, m.name) for m in gazetteer.mentions(text))
+        if named:
+            (_, name), _ = min(named.items(), key=lambda kv: (kv[0][0], -kv[1]))
+            facts.province = name
+            facts.evidence["province"] = f"named in the text: {name}"
     if facts.province:
         when = facts.date
         with contextlib.suppress(KeyError):
@@ -577,7 +783,13 @@ def understand(text: str) -> DocumentFacts:
     elif facts.type == "report":
         facts.held = _held(body, year)
         _totals(body, facts)
-    elif facts.type == "decision" and "phat ngon" in fold(text):
+    subject = facts.subject or ""
+    if subject and not _core(_topics(subject)) and not _is_training(subject):
+        # A plan or report on another subject (administrative reform, digital transformation)
+        # keeps only the trainings whose own text names the work pressnews follows.
+        facts.planned = [p for p in facts.planned if _core(_topics(f"{p.topic} {p.evidence}"))]
+        facts.held = [h for h in facts.held if _core(_topics(f"{h.topic} {h.evidence}"))]
+    if facts.type == "decision" and "phat ngon" in fold(text):
         facts.spokespeople = _spokespeople(body)
     elif facts.type == "official_letter":
         facts.convened = _convened(lines, facts)
