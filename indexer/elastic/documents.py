@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import Elasticsearch, helpers
 
 from ..documents import iter_documents
 from .client import translate_errors, url_of
 from .mapping import _keyword_with_folded as keyword_with_folded
 from .mapping import _text_twice as text_twice
 from .mapping import analysis
-from .sync import map_point
+from .sync import map_point, mapping_version
 
 DOCUMENTS_MAPPING_VERSION = 1
 DATA_VIEW_ID = "pressnews-documents-data-view"
@@ -159,24 +159,13 @@ class DocumentsSyncReport:
         )
 
 
-def _mapping_version(es: Elasticsearch, index: str) -> int | None:
-    try:
-        resp = es.indices.get_mapping(index=index)
-    except NotFoundError:
-        return None
-    body = resp.body if hasattr(resp, "body") else resp
-    meta = ((body.get(index) or {}).get("mappings") or {}).get("_meta") or {}
-    v = meta.get("pressnews_documents_mapping_version")
-    return int(v) if isinstance(v, int) else 0
-
-
 def sync_documents(store: Any, es: Elasticsearch, *, articles_alias: str) -> DocumentsSyncReport:
     """Create (or recreate, for a newer mapping) the documents index and push every document.
     Raises `ElasticUnavailable` (one line) when Elasticsearch cannot be used."""
     index = documents_index(articles_alias)
     report = DocumentsSyncReport(index=index)
     with translate_errors(es, url_of(es)):
-        version = _mapping_version(es, index)
+        version = mapping_version(es, index, "pressnews_documents_mapping_version", missing=0)
         if version is not None and version < DOCUMENTS_MAPPING_VERSION:
             es.indices.delete(index=index)
             report.recreated, version = True, None

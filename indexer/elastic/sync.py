@@ -198,15 +198,22 @@ def _create(es: Elasticsearch, index: str, alias: str | None) -> None:
         es.indices.create(index=index)
 
 
-def _mapping_version(es: Elasticsearch, index: str) -> int | None:
+def mapping_version(
+    es: Elasticsearch,
+    index: str,
+    key: str = "pressnews_mapping_version",
+    missing: int | None = None,
+) -> int | None:
+    """The version an index's mapping carries in its `_meta` under `key`: None when there is no
+    such index; `missing` when the index has no (or no numeric) version."""
     try:
         resp = es.indices.get_mapping(index=index)
     except NotFoundError:
         return None
     body = resp.body if hasattr(resp, "body") else resp
     meta = ((body.get(index) or {}).get("mappings") or {}).get("_meta") or {}
-    v = meta.get("pressnews_mapping_version")
-    return int(v) if isinstance(v, int) or (isinstance(v, str) and v.isdigit()) else None
+    v = meta.get(key)
+    return int(v) if isinstance(v, int) or (isinstance(v, str) and v.isdigit()) else missing
 
 
 def ensure_index(
@@ -412,7 +419,7 @@ def sync_kind(
     with translate_errors(es, url):
         if not rebuild:
             report.index = ensure_index(es, names, report, kind.template(names))
-            current = _mapping_version(es, report.index)
+            current = mapping_version(es, report.index)
             if current is not None and current < kind.mapping_version:
                 report.warnings.append(
                     f"{report.index} has mapping version {current} < {kind.mapping_version}: "
