@@ -95,6 +95,9 @@ class PortalSpider(scrapy.Spider):
         self.sources: dict[str, Source] = {}
         self.state: CrawlState | None = None
         self.requested: dict[str, set[str]] = defaultdict(set)  # source -> canonical keys
+        # Pages seen only beyond the navigation depth limit and not requested (yet): a page
+        # requested later by another path leaves the set (the stat is its size at the end).
+        self.depth_capped: dict[str, set[str]] = defaultdict(set)
         self.page_count: dict[str, int] = defaultdict(int)
         self.listing_signatures: dict[str, set[str]] = defaultdict(set)
         self.postbacks_done: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
@@ -158,6 +161,11 @@ class PortalSpider(scrapy.Spider):
             settings.getbool("ROBOTSTXT_OBEY")
             and parser
             and issubclass(load_object(parser), RobotsWithSitemaps)
+        )
+
+    def _count_depth_capped(self, source: str) -> None:
+        self.crawler.stats.set_value(
+            f"pressnews/{source}/nav_depth_capped", len(self.depth_capped[source])
         )
 
     def _load_sources(self) -> dict[str, Source]:
@@ -348,6 +356,9 @@ class PortalSpider(scrapy.Spider):
             self.rows[src.key].append(FrontierRow(url, kind, "pending", score, "cap", data))
             return None
         self.requested[src.key].add(key)
+        if key in self.depth_capped[src.key]:  # reached after all
+            self.depth_capped[src.key].discard(key)
+            self._count_depth_capped(src.key)
         meta: dict[str, Any] = {
             "source": src.key,
             "kind": "page",
@@ -591,9 +602,12 @@ class PortalSpider(scrapy.Spider):
                     src, link.url, nav_depth=nav_depth + 1, priority=self.prio_nav
                 )
             else:
-                if canonical_article_url(clean_url(link.url)) not in self.requested[src.key]:
-                    # a page never reached: coverage cannot say the archive was walked to its end
-                    self.crawler.stats.inc_value(f"pressnews/{src.key}/nav_depth_capped")
+                key = canonical_article_url(clean_url(link.url))
+                if key not in self.requested[src.key]:
+                    # a page not reached (unless another path requests it later): coverage
+                    # cannot say the archive was walked to its end
+                    self.depth_capped[src.key].add(key)
+                    self._count_depth_capped(src.key)
                 req = None
             if req is not None:
                 yield req
