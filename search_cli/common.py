@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import click
 
 from indexer.errors import PressnewsError
+from indexer.query import parse_date_bound
 from indexer.store import Store
 
 if TYPE_CHECKING:
@@ -223,3 +224,14 @@ class ElasticAccess:
             password=self.password,
             ca_certs=self.ca_certs,
         )
+
+
+def date_range(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """`--from`/`--to` as inclusive ISO bounds (`parse_date_bound`); an empty range (from after
+    to) is a one-line error, the same for every command that takes both."""
+    start, end = parse_date_bound(date_from), parse_date_bound(date_to, end=True)
+    if start and end and start > end:
+        raise PressnewsError(
+            f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
+        )
+    return start, end

@@ -7,10 +7,9 @@ from typing import Any
 import click
 
 from indexer.errors import PressnewsError
-from indexer.query import parse_date_bound
 
 from .. import output
-from ..common import db_option, open_store, sources_option
+from ..common import date_range, db_option, open_store, sources_option
 
 # One character per cell in the text matrix.
 SYMBOLS = {"covered": "█", "partial": "▌", "gap": "·", "none": "-", "no source": " "}
@@ -52,10 +51,7 @@ def coverage(
         raise PressnewsError("--json and --csv: choose one output format")
     if province is not None and not province.strip():
         raise PressnewsError("--province is empty: give a province name, or leave it out")
-    first = parse_date_bound(date_from)
-    last = parse_date_bound(date_to, end=True)
-    if first and last and first > last:
-        raise PressnewsError(f"--from {date_from} is after --to {date_to}: the range is empty")
+    first, last = date_range(date_from, date_to)
     registry = {k: s.province for k, s in select_sources(sources_file, []).items()}
     with open_store(db, readonly=True) as store:
         srcs = cov.sources(store, registry)

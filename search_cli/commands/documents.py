@@ -10,11 +10,10 @@ import click
 
 from indexer import documents as docs
 from indexer.errors import PressnewsError
-from indexer.query import parse_date_bound
 from indexer.store import Store
 
 from .. import output
-from ..common import db_option, open_store
+from ..common import date_range, db_option, open_store
 
 TYPE_NAMES = {
     "plan": "kế hoạch",
@@ -23,15 +22,6 @@ TYPE_NAMES = {
     "official_letter": "công văn",
     "other": "khác",
 }
-
-
-def _dates(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
-    start, end = parse_date_bound(date_from), parse_date_bound(date_to, end=True)
-    if start and end and start > end:
-        raise PressnewsError(
-            f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
-        )
-    return start, end
 
 
 def _flags(doc: dict[str, Any]) -> str:
@@ -74,7 +64,7 @@ def documents(
         raise PressnewsError("--planned-vs-held and --spokespeople: choose one view")
     if province is not None and not province.strip():
         raise PressnewsError("--province is empty: give a province name, or leave --province out")
-    start, end = _dates(date_from, date_to)
+    start, end = date_range(date_from, date_to)
     with open_store(db, readonly=True) as store:
         if planned_vs_held:
             _print_planned_vs_held(docs.planned_vs_held(store, province), as_json, as_csv)

@@ -10,22 +10,12 @@ import click
 from indexer.errors import PressnewsError
 from indexer.event_model import EVENT_COLUMNS, TRAINER_COLUMNS, Event, Trainer
 from indexer.events import EventQuery, TrainerQuery, list_events, list_trainers
-from indexer.query import parse_date_bound
 
 from .. import output
-from ..common import db_option, open_store
+from ..common import date_range, db_option, open_store
 
 SHOWN_TRAINERS = 2
 _FORMATS = {"in_person": "in person", "online": "online", "hybrid": "hybrid"}
-
-
-def _dates(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
-    a, b = parse_date_bound(date_from), parse_date_bound(date_to, end=True)
-    if a and b and a > b:
-        raise PressnewsError(
-            f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
-        )
-    return a, b
 
 
 def _formats(as_json: bool, as_csv: bool) -> None:
@@ -72,7 +62,7 @@ def events(
         raise PressnewsError("--province is empty: give a province name, or leave --province out")
     if province_exact and province is None:
         raise PressnewsError("--province-exact needs --province")
-    start, end = _dates(date_from, date_to)
+    start, end = date_range(date_from, date_to)
     q = EventQuery(query, province, province_exact, speaker, decree, start, end, limit)
     with open_store(db, readonly=True) as store:
         found = list_events(store, q)
@@ -132,7 +122,7 @@ def trainers(
     _formats(as_json, as_csv)
     if province is not None and not province.strip():
         raise PressnewsError("--province is empty: give a province name, or leave --province out")
-    start, end = _dates(date_from, date_to)
+    start, end = date_range(date_from, date_to)
     with open_store(db, readonly=True) as store:
         found = list_trainers(store, TrainerQuery(province, start, end, org, name, limit))
     if output.emit_records(found, TRAINER_COLUMNS, as_json, as_csv):

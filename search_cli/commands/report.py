@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from indexer.errors import PressnewsError
-from indexer.query import parse_date_bound
 from indexer.report import render_html, report_data
 from indexer.store import now_iso
 
 from .. import output
-from ..common import db_option, open_store, sources_option
+from ..common import date_range, db_option, open_store, sources_option
 
 
 @click.command()
@@ -41,10 +40,7 @@ def report(
     from crawler.bookkeeping import source_health, stored_sources
     from crawler.sources import select_sources
 
-    first = parse_date_bound(date_from)
-    last = parse_date_bound(date_to, end=True)
-    if first and last and first > last:
-        raise PressnewsError(f"--from {date_from} is after --to {date_to}: the range is empty")
+    first, last = date_range(date_from, date_to)
     if province is not None and not province.strip():
         raise PressnewsError("--province is empty: give a province name, or leave it out")
     path = output.check_out_file(out, "report.html")

@@ -14,7 +14,7 @@ from indexer.corrections import export_rows
 from indexer.coverage import empty_result_note
 from indexer.errors import PressnewsError
 from indexer.events import iter_events, iter_trainers
-from indexer.query import Query, SearchBackend, parse_date_bound
+from indexer.query import Query, SearchBackend
 from indexer.spreadsheet import write_workbook
 from indexer.store import Store
 
@@ -22,6 +22,7 @@ from .. import output
 from ..common import (
     ElasticAccess,
     check_http_url,
+    date_range,
     db_option,
     env,
     es_options,
@@ -238,12 +239,7 @@ def search(
 ) -> None:
     """Search stored articles, best first. Filters alone (no QUERY) are a valid search."""
     _check_options(province, province_exact, facets, as_json, as_csv)
-    date_from_iso = parse_date_bound(date_from)
-    date_to_iso = parse_date_bound(date_to, end=True)
-    if date_from_iso and date_to_iso and date_from_iso > date_to_iso:
-        raise PressnewsError(
-            f"--from {date_from} is after --to {date_to}: the date range is empty (swap them)"
-        )
+    date_from_iso, date_to_iso = date_range(date_from, date_to)
     if target == "documents":
         from .documents import search_documents_command
 
