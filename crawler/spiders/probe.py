@@ -27,7 +27,6 @@ from crawler.sources import Source
 from crawler.spiders.portal import (
     ARTICLE,
     PAGER,
-    PRIO_PAGER,
     SKIP,
     PortalSpider,
     link_role,
@@ -137,7 +136,7 @@ class ProbeSpider(PortalSpider):
         elif kind == "article":
             via = "article link"
         else:
-            via = "pager" if priority in (self.prio_pager, PRIO_PAGER) else "navigation"
+            via = "pager" if priority == self.prio_pager else "navigation"
         if via in self.caps and self.used[via] >= self.caps[via]:
             self.held_back[via] += 1
             return None
