@@ -10,8 +10,10 @@ in a process of its own and into a fresh database:
      found, then the next listing page);
   2. focused: the default order (likely training reports first, then the listing walk, then the
      other articles, best first);
-  3. budget mode: `--focus` (every likely-relevant article, a 10% sample of the others), then
-     follow-up runs, each fetching the best `--backlog` skipped articles.
+  3. budget mode: `--focus` (every likely-relevant article, the band of events named without
+     their subject, a 5% sample of the others: pressnews's defaults unless `--sample`,
+     `--band`, `--band-sample` say otherwise), then follow-up runs, each fetching the best
+     `--backlog` skipped articles.
 
 Prints, for 1 and 2, the share of the relevant articles fetched within the first 10%, 25%, 50%
 and 100% of the requests (the dull-headline ones separately), and for 3 the pages fetched, the
@@ -22,7 +24,13 @@ local: politeness delays would only make the benchmark slow, not change the orde
 per-source cap raised above the archive's size (the harvest is measured over a whole crawl).
 Concurrency stays at pressnews's default: 4 requests at a time per site.
 
-    python bench/bench_focus.py [--articles 20000] [--followups 3] [--backlog 2000]
+    python bench/bench_focus.py [--titles FILE] [--articles 20000] [--followups 3]
+        [--backlog 2000] [--skip-full] [--sample S] [--band B] [--band-sample S] [--estimate]
+
+`--titles FILE` builds the portal from another headline file (same JSON lines as
+bench/data/portal_titles.jsonl, the default). `--skip-full` runs only budget mode (`--followups 0`:
+only its first run, a few minutes). `--estimate` crawls nothing: it prints what budget mode's
+first run would fetch and miss, in expectation, from the link scores alone.
 """
 
 from __future__ import annotations
@@ -42,7 +50,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.gen_portal import Portal  # noqa: E402
+from bench.gen_portal import TITLES, Portal  # noqa: E402
+from crawler.focus import (  # noqa: E402
+    BAND,
+    BAND_SAMPLE,
+    LIKELY,
+    SAMPLE,
+    LinkText,
+    budget_share,
+    link_score,
+)
 
 FRACTIONS = (0.10, 0.25, 0.50, 1.00)
 LOCAL = [
@@ -160,19 +177,70 @@ def harvest(portal: Portal, log: list[str], total: int) -> dict[str, list[float]
     return out
 
 
+def estimate(portal: Portal, sample: float, band: float, band_sample: float) -> None:
+    """Budget mode's first run in expectation, from the link scores alone (no crawl): the
+    articles it would fetch and the relevant ones it would miss, per stratum."""
+    strata = ("likely", "band", "rest")
+    count = {s: [0, 0] for s in strata}  # stratum -> [articles, relevant]
+    fetched = missed = missed_dull = 0.0
+    for it in portal.items:
+        score = link_score(LinkText(it.path, it.title, it.title, it.teaser))
+        share = budget_share(score, sample, band, band_sample)
+        stratum = "likely" if score >= LIKELY else "band" if score >= band else "rest"
+        count[stratum][0] += 1
+        count[stratum][1] += it.relevant
+        fetched += share
+        if it.relevant:
+            missed += 1 - share
+            missed_dull += (1 - share) if it.kind == "dull" else 0
+    relevant = sum(1 for it in portal.items if it.relevant)
+    pages = len(portal.items) + portal.pages
+    print(
+        f"Estimate (no crawl): budget mode's first run, sample {sample:.0%}, band from {band} "
+        f"sampled at {band_sample:.0%}"
+    )
+    for s in strata:
+        print(f"  {s:<7} {count[s][0]:>6,} articles, {count[s][1]:>4} relevant")
+    print(
+        f"  expected: {fetched:,.0f} articles + {portal.pages:,} listing pages = "
+        f"{(fetched + portal.pages) / pages:.1%} of the {pages:,} pages; relevant missed "
+        f"{missed:.1f}/{relevant} = {missed / relevant:.1%} (dull headlines: {missed_dull:.1f})"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    ap.add_argument("--titles", type=Path, default=TITLES, help="the portal's headline file")
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--sample", type=float, default=0.1, help="budget mode's sample share")
+    ap.add_argument(
+        "--sample", type=float, default=None, help=f"budget mode's sample share ({SAMPLE})"
+    )
+    ap.add_argument("--band", type=float, default=None, help=f"the band's lowest score ({BAND})")
+    ap.add_argument(
+        "--band-sample", type=float, default=None, help=f"the band's share ({BAND_SAMPLE})"
+    )
     ap.add_argument("--followups", type=int, default=3, help="budget-mode runs after the first")
     ap.add_argument("--backlog", type=int, default=2000, help="skipped articles per follow-up")
     ap.add_argument("--skip-full", action="store_true", help="only the budget-mode runs")
+    ap.add_argument("--estimate", action="store_true", help="no crawl: budget mode's expectation")
     args = ap.parse_args()
 
-    portal = Portal(args.articles, args.seed)
+    portal = Portal(args.articles, args.seed, args.titles)
+    sample = SAMPLE if args.sample is None else args.sample
+    band = BAND if args.band is None else args.band
+    band_sample = BAND_SAMPLE if args.band_sample is None else args.band_sample
+    budget = [
+        *("-s", f"PRESSNEWS_FOCUS_SAMPLE={sample}"),
+        *("-s", f"PRESSNEWS_FOCUS_BAND={band}"),
+        *("-s", f"PRESSNEWS_FOCUS_BAND_SAMPLE={band_sample}"),
+    ]
+    if args.estimate:
+        print(f"titles: {args.titles}")
+        estimate(portal, sample, band, band_sample)
+        return
     server = PortalServer(portal)
     tmp = Path(tempfile.mkdtemp(prefix="pressnews-focus-"))
     sources = tmp / "sources.toml"
@@ -187,7 +255,7 @@ def main() -> None:
     print(
         f"portal: {len(portal.items):,} articles ({len(relevant)} relevant, {len(dull)} of them "
         f"with dull headlines: {sum(1 for d in dull if d.hints)} with a teaser that hints), "
-        f"{portal.pages:,} listing pages of 20; seed {args.seed}"
+        f"{portal.pages:,} listing pages of 20; seed {args.seed}; titles {args.titles}"
     )
     print(
         "settings: pressnews defaults (4 requests at a time per site), except AutoThrottle off, "
@@ -220,10 +288,13 @@ def main() -> None:
             print(f"{'':<9} ({what})")
         print()
 
-    print(f"Budget mode: --focus, sample {args.sample:.0%} of the articles below LIKELY")
+    print(
+        f"Budget mode: --focus, every article at or above LIKELY ({LIKELY}), {band_sample:.0%} of "
+        f"the band (from {band}), {sample:.0%} of the others"
+    )
     db = tmp / "budget.db"
     server.take_log()
-    seconds = crawl(db, sources, "--focus", "-s", f"PRESSNEWS_FOCUS_SAMPLE={args.sample}")
+    seconds = crawl(db, sources, "--focus", *budget)
     fetched: set[str] = set()
     requests = 0
     for run in range(args.followups + 1):
@@ -233,8 +304,7 @@ def main() -> None:
                 db,
                 sources,
                 "--focus",
-                "-s",
-                f"PRESSNEWS_FOCUS_SAMPLE={args.sample}",
+                *budget,
                 "-s",
                 f"PRESSNEWS_FOCUS_BACKLOG={args.backlog}",
             )

@@ -18,11 +18,17 @@ bench/data/PORTAL_PROVENANCE.md). The mix was fixed before the titles were read:
   through the listing only.
 
 Deterministic for a seed. Pages are rendered on request (`Portal.page(path)`), so a server can
-answer from memory without writing 21,000 files.
+answer from memory without writing 21,000 files. Another headline file (same JSON lines) can
+stand in for the default one: `Portal(titles=...)`, `--titles` here and in bench_focus.py.
+
+    python bench/gen_portal.py [--titles FILE] [--articles 20000] [--seed 12]
+
+prints the portal's mix (articles per kind) and the first listing items, as a check of a file.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import random
@@ -182,3 +188,30 @@ class Portal:
             f'<div class="other-news"><h3>Tin khác</h3><ul>{more}</ul></div></main>'
         )
         return self._frame(it.title, main)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--titles", type=Path, default=TITLES, help="the headline file")
+    ap.add_argument("--articles", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=12)
+    args = ap.parse_args()
+    portal = Portal(args.articles, args.seed, args.titles)
+    kinds: dict[str, int] = {}
+    for it in portal.items:
+        kinds[it.kind] = kinds.get(it.kind, 0) + 1
+    dull = [it for it in portal.items if it.kind == "dull"]
+    print(f"titles: {args.titles}")
+    print(
+        f"{len(portal.items):,} articles on {portal.pages:,} listing pages of {PER_PAGE}: "
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items()))
+        + f" ({sum(1 for d in dull if d.hints)} dull with a teaser that hints); seed {args.seed}"
+    )
+    for it in portal.items[:5]:
+        print(f"  {it.path}  {it.title}")
+
+
+if __name__ == "__main__":
+    main()

@@ -74,10 +74,14 @@ PRESSNEWS_FULL = False
 # articles, best first; crawler/focus.py) or "breadth" (every article as found, the order before).
 PRESSNEWS_ORDER = "focused"
 # Budget mode for every source (`pressnews crawl --focus`; a source's `focus` wins): fetch the
-# likely-relevant articles and a sample of the others; record the rest as skipped, for later
-# runs to fetch PRESSNEWS_FOCUS_BACKLOG per source per run, best first.
+# likely-relevant articles, PRESSNEWS_FOCUS_BAND_SAMPLE of the band (links scoring at least
+# PRESSNEWS_FOCUS_BAND: an event named without its subject) and PRESSNEWS_FOCUS_SAMPLE of the
+# others; record the rest as skipped, for later runs to fetch PRESSNEWS_FOCUS_BACKLOG per source
+# per run, best first. A source's focus_sample, focus_band, focus_band_sample win.
 PRESSNEWS_FOCUS = False
-PRESSNEWS_FOCUS_SAMPLE = 0.1
+PRESSNEWS_FOCUS_SAMPLE = 0.05  # crawler.focus.SAMPLE
+PRESSNEWS_FOCUS_BAND = 0.25  # crawler.focus.BAND
+PRESSNEWS_FOCUS_BAND_SAMPLE = 1.0  # crawler.focus.BAND_SAMPLE
 PRESSNEWS_FOCUS_BACKLOG = 500
 PRESSNEWS_PROGRESS = False
 PRESSNEWS_PROGRESS_INTERVAL = 3.0  # seconds between progress lines

@@ -29,6 +29,8 @@ _KNOWN = {
     "enabled",
     "focus",
     "focus_sample",
+    "focus_band",
+    "focus_band_sample",
     "focus_backlog",
 }
 # Per-source selector overrides, for the rare site generic extraction gets wrong.
@@ -54,6 +56,8 @@ class Source:
     # Budget mode (focused crawling): None leaves it to `--focus` / the PRESSNEWS_FOCUS* settings.
     focus: bool | None = None  # fetch likely-relevant articles and only a sample of the rest
     focus_sample: float | None = None  # the share of the other articles fetched (0 to 1)
+    focus_band: float | None = None  # the score from which a link is in the band (0 to 1)
+    focus_band_sample: float | None = None  # the share of the band's articles fetched (0 to 1)
     focus_backlog: int | None = None  # skipped articles a later run fetches, best first
 
     @property
@@ -152,11 +156,9 @@ def _parse_entry(key: str, e: dict[str, Any], ctx: str) -> Source:
     focus = e.get("focus")
     if focus is not None and not isinstance(focus, bool):
         raise SourcesError(f"{ctx} 'focus' must be true or false, not {focus!r}")
-    sample = e.get("focus_sample")
-    if sample is not None and (
-        isinstance(sample, bool) or not isinstance(sample, int | float) or not 0 <= sample <= 1
-    ):
-        raise SourcesError(f"{ctx} 'focus_sample' must be a number from 0 to 1, not {sample!r}")
+    sample, band, band_sample = (
+        _share(e, name, ctx) for name in ("focus_sample", "focus_band", "focus_band_sample")
+    )
     backlog = e.get("focus_backlog")
     if backlog is not None and (
         isinstance(backlog, bool) or not isinstance(backlog, int) or backlog < 0
@@ -176,9 +178,21 @@ def _parse_entry(key: str, e: dict[str, Any], ctx: str) -> Source:
         selectors={str(k): str(v) for k, v in selectors.items()},
         max_pages=max_pages,
         focus=focus,
-        focus_sample=None if sample is None else float(sample),
+        focus_sample=sample,
+        focus_band=band,
+        focus_band_sample=band_sample,
         focus_backlog=backlog,
     )
+
+
+def _share(e: dict[str, Any], field_name: str, ctx: str) -> float | None:
+    """An optional number from 0 to 1 (a share, a score)."""
+    value = e.get(field_name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise SourcesError(f"{ctx} '{field_name}' must be a number from 0 to 1, not {value!r}")
+    return float(value)
 
 
 def _urls(e: dict[str, Any], field_name: str, ctx: str, required: bool = False) -> tuple[str, ...]:

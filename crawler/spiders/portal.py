@@ -30,7 +30,17 @@ from crawler.bookkeeping import CrawlState, FrontierEntry
 from crawler.extract.decode import decode_html
 from crawler.extract.page import is_article
 from crawler.faults import blocked_reason, classify_failure
-from crawler.focus import LIKELY, LinkText, in_sample, link_score, url_words
+from crawler.focus import (
+    BAND,
+    BAND_SAMPLE,
+    LIKELY,
+    SAMPLE,
+    LinkText,
+    budget_share,
+    in_sample,
+    link_score,
+    url_words,
+)
 from crawler.items import DocumentItem, FrontierItem, FrontierRow, PageItem, Revisit, SeenPage
 from crawler.middlewares import RobotsWithSitemaps
 from crawler.sources import Source, select_sources
@@ -115,7 +125,9 @@ class PortalSpider(scrapy.Spider):
         self.rows: dict[str, list[FrontierRow]] = defaultdict(list)
         self.order = "focused"
         self.focus_all = False
-        self.focus_sample = 0.1
+        self.focus_sample = SAMPLE
+        self.focus_band = BAND
+        self.focus_band_sample = BAND_SAMPLE
         self.focus_backlog = 500
         # Attached documents (PRESSNEWS_DOCUMENTS): stored ones' validators, those requested.
         self.fetch_documents = False
@@ -145,7 +157,9 @@ class PortalSpider(scrapy.Spider):
         if self.order not in ORDERS:
             raise ValueError(f"PRESSNEWS_ORDER must be one of {', '.join(ORDERS)}")
         self.focus_all = settings.getbool("PRESSNEWS_FOCUS")
-        self.focus_sample = settings.getfloat("PRESSNEWS_FOCUS_SAMPLE", 0.1)
+        self.focus_sample = settings.getfloat("PRESSNEWS_FOCUS_SAMPLE", SAMPLE)
+        self.focus_band = settings.getfloat("PRESSNEWS_FOCUS_BAND", BAND)
+        self.focus_band_sample = settings.getfloat("PRESSNEWS_FOCUS_BAND_SAMPLE", BAND_SAMPLE)
         self.focus_backlog = settings.getint("PRESSNEWS_FOCUS_BACKLOG", 500)
         db = settings.get("PRESSNEWS_DB")
         backlog = {key: self._backlog(src) for key, src in self.sources.items()}
@@ -177,8 +191,14 @@ class PortalSpider(scrapy.Spider):
         """Budget mode for this source: the sources file decides, else `--focus`."""
         return src.focus if src.focus is not None else self.focus_all
 
-    def _sample(self, src: Source) -> float:
-        return src.focus_sample if src.focus_sample is not None else self.focus_sample
+    def _share(self, src: Source, score: float) -> float:
+        """The share of links scoring `score` that budget mode fetches for `src` now."""
+        return budget_share(
+            score,
+            src.focus_sample if src.focus_sample is not None else self.focus_sample,
+            src.focus_band if src.focus_band is not None else self.focus_band,
+            src.focus_band_sample if src.focus_band_sample is not None else self.focus_band_sample,
+        )
 
     def _backlog(self, src: Source) -> int:
         return src.focus_backlog if src.focus_backlog is not None else self.focus_backlog
@@ -199,15 +219,16 @@ class PortalSpider(scrapy.Spider):
         return PRIO_NAV if self.order == "breadth" else FOCUS_NAV
 
     def _skip_for_budget(self, src: Source, url: str, score: float) -> bool:
-        """Budget mode: a link below LIKELY, not stored yet and outside the sample is recorded
-        as skipped (later runs fetch it, a budget at a time) instead of fetched."""
+        """Budget mode: a link below LIKELY, not stored yet and outside the sample (of the band
+        or of the rest: `crawler.focus.budget_share`) is recorded as skipped (later runs fetch
+        it, a budget at a time) instead of fetched."""
         if not self._focus(src) or score >= LIKELY:
             return False
         url = clean_url(url)
         known = self.state.get(url) if self.state else None
         if known is not None and known.kind == "article":
             return False  # stored: asked for conditionally, as without budget mode
-        if in_sample(url, self._sample(src)):
+        if in_sample(url, self._share(src, score)):
             return False
         key = canonical_article_url(url)
         if key not in self.requested[src.key]:

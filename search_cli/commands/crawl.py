@@ -55,9 +55,10 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option(
     "--focus",
     is_flag=True,
-    help="Budget mode: fetch the articles likely to report a training and a sample of the rest "
-    "(-s PRESSNEWS_FOCUS_SAMPLE=0.1); later runs fetch the skipped ones, "
-    "-s PRESSNEWS_FOCUS_BACKLOG=500 per source per run. A source's `focus` setting wins.",
+    help="Budget mode: fetch the articles likely to report a training, the band of events named "
+    "without their subject (-s PRESSNEWS_FOCUS_BAND=0.25, PRESSNEWS_FOCUS_BAND_SAMPLE=1.0) and "
+    "a sample of the rest (-s PRESSNEWS_FOCUS_SAMPLE=0.05); later runs fetch the skipped ones, "
+    "-s PRESSNEWS_FOCUS_BACKLOG=500 per source per run. A source's `focus` settings win.",
 )
 @click.option(
     "--documents",
