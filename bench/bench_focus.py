@@ -25,9 +25,11 @@ per-source cap raised above the archive's size (the harvest is measured over a w
 Concurrency stays at pressnews's default: 4 requests at a time per site.
 
     python bench/bench_focus.py [--titles FILE] [--articles 20000] [--followups 3]
-        [--backlog 2000] [--skip-full] [--sample S] [--band B] [--band-sample S] [--estimate]
+        [--backlog 2000] [--skip-full] [--orders breadth,focused] [--sample S] [--band B]
+        [--band-sample S] [--estimate]
 
-`--titles FILE` builds the portal from another headline file (same JSON lines as
+`--orders focused` runs only the focused full crawl (the breadth one is the order before, for
+comparison). `--titles FILE` builds the portal from another headline file (same JSON lines as
 bench/data/portal_titles.jsonl, the default). `--skip-full` runs only budget mode (`--followups 0`:
 only its first run, a few minutes). `--estimate` crawls nothing: it prints what budget mode's
 first run would fetch and miss, in expectation, from the link scores alone.
@@ -225,6 +227,9 @@ def main() -> None:
     ap.add_argument("--followups", type=int, default=3, help="budget-mode runs after the first")
     ap.add_argument("--backlog", type=int, default=2000, help="skipped articles per follow-up")
     ap.add_argument("--skip-full", action="store_true", help="only the budget-mode runs")
+    ap.add_argument(
+        "--orders", default="breadth,focused", help="the full crawls to run (comma-separated)"
+    )
     ap.add_argument("--estimate", action="store_true", help="no crawl: budget mode's expectation")
     args = ap.parse_args()
 
@@ -268,7 +273,7 @@ def main() -> None:
             f"{f:>8.0%}" for f in FRACTIONS
         )
         rows = []
-        for order in ("breadth", "focused"):
+        for order in args.orders.split(","):
             db = tmp / f"{order}.db"
             server.take_log()
             seconds = crawl(db, sources, "-s", f"PRESSNEWS_ORDER={order}")

@@ -71,10 +71,12 @@ _EVENT_NAME = (
     r"cap nhat kien thuc|hoi nghi|hoi thao|toa dam|chuyen de|buoi hoc|dot hoc(?: tap)?)"
 )
 # What may follow the event's name without naming its subject: how it is held, its opening or
-# close, an ordinal; then nothing, or a time, a place or an audience of officials.
+# close, an ordinal, a word of praise; then nothing, or a time, a place, an organiser or an
+# audience of officials.
 _QUALIFIERS = (
     r"(?: (?:truc tuyen|truc tiep|dac biet|mo rong|thu \w+|lan thu \w+|khai mac|be mac|"
-    r"khai giang|be giang|ket thuc|dien ra|thanh cong))*"
+    r"khai giang|be giang|ket thuc|dien ra|thanh cong|bo ich|thiet thuc|hieu qua|soi noi|"
+    r"y nghia|quan trong|thu vi))*"
 )
 _OFFICIALS = (
     r"(?:cac )?(?:can bo|lanh dao|cong chuc|vien chuc|dang vien|hoc vien|dai bieu|"
@@ -82,7 +84,7 @@ _OFFICIALS = (
 )
 _CONTEXT = (
     rf"(?:$| (?:ngay|nam|thang|quy|tuan|sang|chieu|toi|dot|khoa|tai|o|voi|theo|tu|trong|nay|"
-    rf"dau tien|lan|(?:danh )?cho {_OFFICIALS})\b(?!.*\bve\b))"
+    rf"dau tien|lan|cua|do|(?:danh )?cho {_OFFICIALS})\b(?!.*\bve\b))"
 )
 _SUBJECTLESS_EVENT = re.compile(rf"\b{_EVENT_NAME}{_QUALIFIERS}{_CONTEXT}")
 # A class or course held, as a teaser tells of it: its trainees and lecturers, its opening or

@@ -37,6 +37,8 @@ def score(text: str, teaser: str = "", url: str = "https://x.vn/a.html") -> floa
         "Khai giảng khoá học",
         "Bồi dưỡng cho cán bộ cấp xã",
         "Lớp học kết thúc thành công",
+        "Buổi tập huấn bổ ích",
+        "Hội nghị do Sở Thông tin và Truyền thông tổ chức",
     ],
 )
 def test_an_event_named_without_its_subject(headline: str) -> None:
