@@ -236,6 +236,24 @@ def test_budget_mode_records_what_it_skips_and_later_runs_fetch_it_a_budget_at_a
     assert "unfetched" not in run_cli("runs", "--db", str(db), "--limit", "1").stdout
 
 
+def test_budget_mode_fetches_the_band_at_its_own_share(tmp_path, portal_factory):
+    titles = [ORDINARY.format(n=i) for i in range(12)]
+    titles[2] = "Khai mạc lớp học tại Trung tâm Chính trị huyện"  # an event, no subject
+    titles[7] = "Huyện ủy tổ chức hội nghị"
+    titles[9] = RELEVANT.format(n=2024)
+    portal = portal_factory(titles, per_page=6)
+    band = {portal.article_path(2), portal.article_path(7)}
+    src = sources(tmp_path, portal, focus_sample=0.0)
+    crawl(tmp_path / "a.db", src, "--focus")  # the band's default share: all of it
+    assert set(articles_requested(portal.take())) == {portal.article_path(9), *band}
+    crawl(tmp_path / "b.db", src, "--focus", "-s", "PRESSNEWS_FOCUS_BAND_SAMPLE=0")
+    assert set(articles_requested(portal.take())) == {portal.article_path(9)}
+    # a source's own setting wins over -s
+    src = sources(tmp_path, portal, focus_sample=0.0, focus_band_sample=1.0)
+    crawl(tmp_path / "c.db", src, "--focus", "-s", "PRESSNEWS_FOCUS_BAND_SAMPLE=0")
+    assert set(articles_requested(portal.take())) == {portal.article_path(9), *band}
+
+
 def test_a_capped_archive_walk_resumes_where_the_cap_stopped_it(tmp_path, portal_factory):
     titles = [ORDINARY.format(n=i) for i in range(40)]
     portal = portal_factory(titles, per_page=4)  # 10 listing pages
