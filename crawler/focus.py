@@ -4,8 +4,10 @@ A listing page shows a headline (the link's text, its `title` attribute), often 
 beside it, and the article's URL, whose slug a CMS made from the headline. `link_score` reads
 them in the relevance vocabulary (`crawler.enrich.relevance.topic_signals`: the same phrases
 that judge a fetched article) and gives a score from 0 to 1; the spider uses it as the request
-priority, and in budget mode (`focus`) fetches the links at or above `LIKELY` and only a
-sample (`in_sample`) of the rest. Pure: no Scrapy, no I/O.
+priority, and in budget mode (`focus`) fetches the links at or above `LIKELY`, a share of the
+band below it and only a sample of the rest (`budget_share`, drawn by `in_sample`). Pure: no
+Scrapy, no I/O. Matching is on folded text (no diacritics, đ as d, i/y unified), so both tone
+placements ("khóa"/"khoá", "tọa"/"toạ") and unaccented slugs read alike.
 
 The score is a guess from a few words, not a verdict: the article is judged on its body once
 fetched. A core topic named in the headline or the slug counts most, then one named only in
