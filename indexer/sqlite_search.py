@@ -46,6 +46,13 @@ def adjacency_expression(words: list[str]) -> str:
     return "pairs : (" + " AND ".join(bigrams(words)) + ")"
 
 
+def adjacency_phrases(words: list[str]) -> str:
+    """Every adjacent pair of the query's words present, as FTS5 phrases in the title or the
+    body (what the bigrams of the pairs column hold, for stores that write none)."""
+    pairs = [_fts_phrase(p) for p in zip(words, words[1:], strict=False)]
+    return "{title body} : (" + " AND ".join(pairs) + ")"
+
+
 def match_expression(terms: list[Term]) -> str:
     return " AND ".join(_fts_phrase(t.words) for t in terms)
 
@@ -102,9 +109,12 @@ def province_units(name: str, exact: bool) -> list[str]:
 class SqliteSearch:
     """`SearchBackend` over a `Store`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, pairs: bool | None = None) -> None:
+        """`pairs`: answer the adjacency tier from the bigram column (True) or by phrase queries
+        (False); default: bigrams when the store writes them (`Store.writes_pairs`)."""
         self.store = store
         self.conn = store.conn
+        self.pairs = store.writes_pairs if pairs is None else pairs
 
     # -- filters -------------------------------------------------------------------------------
     def _filters(
@@ -226,7 +236,9 @@ class SqliteSearch:
         pairs = self._copy_pairs()
         words = all_words(terms)
         # The query is its own phrase (or one word): every match is adjacent.
-        adjacency = adjacency_expression(words) if len(words) > 1 and len(terms) > 1 else None
+        adjacency: str | None = None
+        if len(terms) > 1:
+            adjacency = adjacency_expression(words) if self.pairs else adjacency_phrases(words)
         title = f"title : ({expr})"
         shown = with_tags(expr, shown_tags)
         if q.sort == "relevance" and not where:
@@ -237,10 +249,15 @@ class SqliteSearch:
             in_title: set[int] | None = None
             total = -1
             if adjacency:
-                scores = self._bm25(with_tags(f"({expr}) AND {adjacency}", shown_tags), None)
-                for r in hidden:
-                    scores.pop(r, None)
-                adjacent = set(scores)
+                upper_tier = with_tags(f"({expr}) AND {adjacency}", shown_tags)
+                if self.pairs:  # zero-weight bigram phrases: the BM25 is the query's
+                    scores = self._bm25(upper_tier, None)
+                    for r in hidden:
+                        scores.pop(r, None)
+                    adjacent = set(scores)
+                else:  # phrases in the title and body would count: score those rows apart
+                    adjacent = self._rowids(upper_tier) - hidden
+                    scores = self._bm25(shown, adjacent) if len(adjacent) >= q.limit else {}
                 if len(scores) >= q.limit:
                     in_title = self._rowids(
                         with_tags(f"({expr}) AND {adjacency} AND {title}", shown_tags)

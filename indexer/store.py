@@ -285,6 +285,7 @@ class Store:
         self._side_files_before: set[str] = set()
         self._batch_seq: int | None = None  # the sequence number while `upsert_many` runs
         self._batch_rows: dict[str, sqlite3.Row] | None = None  # its rows, read at once
+        self._write_pairs: bool | None = None  # `fts_pairs`, read at the first write
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -362,6 +363,14 @@ class Store:
         store._readonly_path = p
         store._side_files_before = existing
         return store
+
+    @property
+    def writes_pairs(self) -> bool:
+        """Whether this store's full-text rows carry syllable bigrams (meta `fts_pairs`, see
+        `indexer.schema`): stores created before the phrase-query adjacency tier do."""
+        if self._write_pairs is None:
+            self._write_pairs = self.get_meta("fts_pairs") == "1"
+        return self._write_pairs
 
     @property
     def readonly(self) -> bool:
@@ -571,7 +580,14 @@ class Store:
             outcome = "updated"
         self.conn.execute(
             "INSERT INTO articles_fts(rowid, title, body, extra, tags, pairs) VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, f.title_folded, f.body_folded, f.extra_folded, f.tags, f.pairs),
+            (
+                rowid,
+                f.title_folded,
+                f.body_folded,
+                f.extra_folded,
+                f.tags,
+                f.pairs if self.writes_pairs else "",
+            ),
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",
