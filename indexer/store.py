@@ -268,11 +268,17 @@ def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
         yield values[i : i + size]
 
 
+# `json.dumps(x, ensure_ascii=False)` (and with `sort_keys=True`) without building an encoder
+# for every call: the same text.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     if stable.get("removed") is None:  # (hashes of stores older than page history unchanged)
         stable.pop("removed", None)
-    return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(_HASH_JSON.encode(stable).encode()).hexdigest()
 
 
 class Store:
@@ -546,8 +552,8 @@ class Store:
             "speakers_key": f.speakers_key,
             "decrees_key": f.decrees_key,
             "fingerprint": fp_signed,
-            "speakers": json.dumps([sp.name for sp in a.speakers], ensure_ascii=False),
-            "decrees": json.dumps(a.decrees, ensure_ascii=False),
+            "speakers": _JSON.encode([sp.name for sp in a.speakers]),
+            "decrees": _JSON.encode(a.decrees),
             "body_len": len(a.body),
             "content_hash": chash,
             "fetched_at": a.fetched_at,
@@ -563,7 +569,7 @@ class Store:
             outcome: UpsertOutcome = "new"
             self.conn.execute(
                 "INSERT INTO article_docs(rowid, data) VALUES (?, ?)",
-                (rowid, json.dumps(data, ensure_ascii=False)),
+                (rowid, _JSON.encode(data)),
             )
         else:
             rowid = row["rowid"]
@@ -573,7 +579,7 @@ class Store:
             )
             self.conn.execute(
                 "UPDATE article_docs SET data = ? WHERE rowid = ?",
-                (json.dumps(data, ensure_ascii=False), rowid),
+                (_JSON.encode(data), rowid),
             )
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (a.id,))
