@@ -258,10 +258,12 @@ class SqliteSearch:
                 else:  # phrases in the title and body would count: score those rows apart
                     adjacent = self._rowids(upper_tier) - hidden
                     scores = self._bm25(shown, adjacent) if len(adjacent) >= q.limit else {}
-                if len(scores) >= q.limit:
+                if len(scores) >= q.limit and self.pairs:
                     in_title = self._rowids(
                         with_tags(f"({expr}) AND {adjacency} AND {title}", shown_tags)
                     )
+                elif len(scores) >= q.limit:  # (a second pass over the phrases costs more)
+                    in_title = self._rowids(with_tags(title, shown_tags)) & adjacent
                 else:
                     in_title = self._rowids(with_tags(title, shown_tags)) - hidden
                     upper = in_title | adjacent
@@ -278,6 +280,15 @@ class SqliteSearch:
                 total = len(scores)
                 if in_title is None:
                     in_title = titled
+        elif q.sort == "date" and not where:
+            # The newest rows only, sorted by SQLite; every row dated like the page's last hit
+            # (BM25 orders equal dates) is among them.
+            hidden = self._hidden_copies(pairs, None, shown)
+            total = self._count(shown, pairs)
+            dated = self._newest(shown, q.limit, hidden)
+            scores = self._bm25(shown, set(dated)) if dated else {}
+            scores = {r: scores[r] for r in dated if r in scores}
+            adjacent = in_title = None
         else:
             rows = self._rows(narrowed(expr, shown_tags), where, args)
             hidden = self._hidden_copies(pairs, {r[0] for r in rows})
@@ -353,6 +364,28 @@ class SqliteSearch:
             return {}
         sql += " AND +rowid IN (SELECT value FROM json_each(?))"
         return dict(self.conn.execute(sql, (match, json.dumps(sorted(rowids)))).fetchall())
+
+    def _newest(self, match: str, limit: int, hidden: set[int]) -> dict[int, str]:
+        """{rowid: date or ''} in rowid order of the matches not in `hidden` dated like the
+        `limit`-th newest of them or later."""
+        fetch = limit + len(hidden) + 16
+        while True:
+            rows = self.conn.execute(
+                "SELECT a.rowid, coalesce(a.date, '') d FROM "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
+                "CROSS JOIN articles a ON a.rowid = m.rowid ORDER BY d DESC LIMIT ?",
+                (match, fetch),
+            ).fetchall()
+            shown = [r for r in rows if r[0] not in hidden]
+            if len(rows) < fetch:  # every match
+                break
+            if len(shown) > limit and shown[-1][1] < shown[limit - 1][1]:
+                break  # past the last date the page can hold
+            fetch *= 4
+        if len(shown) > limit:
+            last = shown[limit - 1][1]
+            shown = [r for r in shown if r[1] >= last]
+        return dict(sorted((r[0], r[1]) for r in shown))
 
     def _dates(self, rowids: list[int]) -> dict[int, str]:
         return dict(
