@@ -32,6 +32,9 @@ from .store import Store
 _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0, 0.0)"
 # The same over the title column alone: not zero exactly when a phrase of the match is in it.
 _TITLE_BM25 = "bm25(articles_fts, 1.0, 0.0, 0.0, 0.0, 0.0)"
+# Up to this many rows, a full-text test of given rows looks each up (~50 us a row) rather than
+# passing over every match of the expression.
+_LOOKUP_UP_TO = 64
 # A date range of up to this many years also becomes year tokens in the FTS match.
 _MAX_YEAR_TAGS = 40
 
@@ -312,9 +315,9 @@ class SqliteSearch:
         if not scores:
             return [], 0, total_all
         if adjacency and adjacent is None:
-            adjacent = self._rowids(with_tags(adjacency, shown_tags))
+            adjacent = self._rowids(with_tags(adjacency, shown_tags), set(scores))
         if in_title is None:
-            in_title = self._rowids(with_tags(title, shown_tags))
+            in_title = self._rowids(with_tags(title, shown_tags), set(scores))
 
         def score(rowid: int, bm25: float) -> float:
             bm = -bm25
@@ -362,6 +365,7 @@ class SqliteSearch:
             return dict(self.conn.execute(sql, (match,)).fetchall())
         if not rowids:
             return {}
+        # Never looked up one by one: each lookup would compute the term statistics again.
         sql += " AND +rowid IN (SELECT value FROM json_each(?))"
         return dict(self.conn.execute(sql, (match, json.dumps(sorted(rowids)))).fetchall())
 
@@ -444,13 +448,15 @@ class SqliteSearch:
             }
         return {copy for copy, original in pairs if copy in matched and original in matched}
 
-    def _rowids(self, expr: str) -> set[int]:
-        return {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (expr,)
-            )
-        }
+    def _rowids(self, expr: str, among: set[int] | None = None) -> set[int]:
+        """The matches of an FTS expression; with `among`, only those of these rows (looked up
+        one by one when they are few: each lookup is a seek in every term's list, cheap for a
+        page of rows, far slower than one pass for thousands)."""
+        sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        if among is not None and len(among) <= _LOOKUP_UP_TO:
+            sql += " AND rowid IN (SELECT value FROM json_each(?))"
+            return {r[0] for r in self.conn.execute(sql, (expr, json.dumps(sorted(among))))}
+        return {r[0] for r in self.conn.execute(sql, (expr,))}
 
     def _by_date(
         self, q: Query, where: list[str], args: list[Any], tags: list[str], narrow: list[str]
