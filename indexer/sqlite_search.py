@@ -221,9 +221,10 @@ class SqliteSearch:
 
         A hit's score is its tier (+2 words adjacent, +1 all in the title) plus bm/(1 + bm) of
         its BM25, so a higher tier always outranks a lower one: when the adjacency tier alone
-        holds a page of hits, only its rows are scored (its expression adds zero-weight `pairs`
-        phrases, so their BM25 is the query's); else the adjacency and title tiers when they
-        hold a page; else every match. A date sort scores only the rows dated like the page's
+        holds a page of hits, only its rows are scored (with bigrams, by the tier's own
+        expression: its bigram phrases weigh 0, so its BM25 is the query's; with phrase queries,
+        the query's BM25 of those rows only); else the adjacency and title tiers when they hold
+        a page; else every match. A date sort scores only the rows dated like the page's
         last hit or later (BM25 breaks ties of equal dates). Counts are counts, never scores;
         copies of a report whose original matches are left out of hits and counts alike."""
         expr = match_expression(terms)
