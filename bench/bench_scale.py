@@ -16,9 +16,15 @@ Phases (each timed and printed):
 Targets: search p95 <= 20 ms at 100,000 and <= 100 ms at 1,000,000; batched writes >= 5,000/s.
 The stores are kept under --cache (default /tmp/pressnews-scale) and reused by the next run
 unless --fresh (a store is reused only when it is complete and of this generator version).
+--corpus realistic builds and searches a provincial archive as issue 12 describes it (0.3%
+relevant, the query words in a few % of articles; bench/scale_synth.py) instead of the worst case
+(topic words in nearly every article); --bigrams makes a new store write the syllable-bigram
+column as stores created before `fts_pairs` do; a store with bigrams is searched both ways (the
+bigram column, phrase queries) unless --adjacency store. Writes are measured with and without
+bigrams.
 
     python bench/bench_scale.py --articles 1000000 [--checkpoint 100000] [--queries 300]
-        [--reprocess 10000] [--fresh] [--cache DIR]
+        [--reprocess 10000] [--fresh] [--cache DIR] [--corpus worst|realistic] [--bigrams]
 """
 
 from __future__ import annotations

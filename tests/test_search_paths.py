@@ -120,3 +120,24 @@ def test_a_new_store_writes_no_bigrams_and_an_old_one_keeps_them(tmp_path) -> No
         assert s.get_meta("fts_pairs") == "0"
         s.upsert(_articles()[0])
         assert s.conn.execute("SELECT pairs FROM articles_fts").fetchone()[0] == ""
+
+
+def test_snippet_marks_exactly_the_words_that_fold_to_a_query_word() -> None:
+    import random
+    import re
+
+    from indexer.snippets import make_snippet
+    from vnlang.text import fold
+
+    rng = random.Random(5)
+    vocab = ["Phát", "ngôn", "NGÔN", "phat", "kỹ", "Kĩ", "ky", "năng", "báo", "chí.", "Chí",
+             "Đồng", "dong", "quy", "Quý", "09/2017/NĐ-CP", "x", "(phát)", "ngôn,", "tây"]  # fmt: skip
+    for _ in range(400):
+        text = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 60)))
+        query = [fold(w) for w in rng.sample(["phát", "ngôn", "kĩ", "đồng", "quy", "2017"], 2)]
+        snippet = make_snippet(text, query, width=12)
+        for marked in re.findall(r"<mark>(.*?)</mark>", snippet):
+            assert fold(marked) in query, (text, query, snippet)
+        plain = re.sub(r"<mark>.*?</mark>", " ", snippet)
+        for word in re.findall(r"\w+", plain):
+            assert fold(word) not in query, (text, query, snippet)
