@@ -16,9 +16,15 @@ Phases (each timed and printed):
 Targets: search p95 <= 20 ms at 100,000 and <= 100 ms at 1,000,000; batched writes >= 5,000/s.
 The stores are kept under --cache (default /tmp/pressnews-scale) and reused by the next run
 unless --fresh (a store is reused only when it is complete and of this generator version).
+--corpus realistic builds and searches a provincial archive as issue 12 describes it (0.3%
+relevant, the query words in a few % of articles; bench/scale_synth.py) instead of the worst case
+(topic words in nearly every article); --bigrams makes a new store write the syllable-bigram
+column as stores created before `fts_pairs` do; a store with bigrams is searched both ways (the
+bigram column, phrase queries) unless --adjacency store. Writes are measured with and without
+bigrams.
 
     python bench/bench_scale.py --articles 1000000 [--checkpoint 100000] [--queries 300]
-        [--reprocess 10000] [--fresh] [--cache DIR]
+        [--reprocess 10000] [--fresh] [--cache DIR] [--corpus worst|realistic] [--bigrams]
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_store_search import QUERIES  # noqa: E402
-from bench.scale_synth import check, generate, page_html  # noqa: E402
+from bench.scale_synth import check, generate, generate_realistic, page_html  # noqa: E402
 from bench.synth import PROVINCES  # noqa: E402
 from crawler.article_from_page import EXTRACTOR_VERSION  # noqa: E402
 from crawler.reprocess import reprocess  # noqa: E402
@@ -55,19 +61,28 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def chunks(start: int, stop: int, workers: int) -> Iterator[list]:
+def chunks(start: int, stop: int, workers: int, realistic: bool = False) -> Iterator[list]:
     """Generated (article, fields) lists for articles start..stop-1, made by worker processes."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
         starts = list(range(start, stop, CHUNK))
         sizes = [min(CHUNK, stop - s) for s in starts]
-        yield from pool.map(generate, starts, sizes)
+        yield from pool.map(generate_realistic if realistic else generate, starts, sizes)
 
 
 def bench_writes(tmp: Path, n: int = 10_000) -> None:
     items = generate(10_000_000, n, seed=7)
     rates = {}
-    for name in ("upsert, transactions of 500", "upsert_many, batches of 500", "one commit"):
+    names = (
+        "upsert, transactions of 500",
+        "upsert_many, batches of 500",
+        "upsert_many, with bigrams",
+        "one commit",
+        "one commit, with bigrams",
+    )
+    for name in names:
         with Store.open(tmp / f"w-{len(rates)}.db") as store:
+            if name.endswith("with bigrams"):  # a store created before `fts_pairs`
+                store.set_meta("fts_pairs", "1")
             t0, c0 = time.perf_counter(), time.process_time()
             if name.startswith("upsert_many"):
                 for i in range(0, n, 500):
@@ -80,13 +95,17 @@ def bench_writes(tmp: Path, n: int = 10_000) -> None:
             else:
                 for a, f in items[: n // 5]:
                     store.upsert(a, None, f)
+            assert store.writes_pairs == name.endswith("with bigrams")
             done = n if not name.startswith("one") else n // 5
             rates[name] = (
                 done / (time.perf_counter() - t0),
                 done / (time.process_time() - c0),
             )
     base = rates["upsert, transactions of 500"][0]
-    say(f"writes of {n} generated articles with their index fields, fresh stores, same run:")
+    say(
+        f"writes of {n} generated articles with their index fields, fresh stores, same run "
+        "(without bigrams unless said: the adjacency tier by phrase queries):"
+    )
     for name, (rate, cpu_rate) in rates.items():
         say(
             f"  {name:32} {rate:7.0f} articles/s  ({rate / base:.2f}x the first); "
@@ -144,13 +163,18 @@ def bench_fts(tmp: Path, n: int = 5_000) -> None:
         )
 
 
-def build(path: Path, start: int, stop: int, workers: int) -> None:
-    """Add articles start..stop-1 to the store at `path`; print rates."""
+def build(
+    path: Path, start: int, stop: int, workers: int, realistic: bool = False, bigrams: bool = False
+) -> None:
+    """Add articles start..stop-1 to the store at `path`; print rates. `bigrams`: a new store
+    writes the bigram column (as a store created before `fts_pairs` does)."""
     t0 = time.perf_counter()
     writing = 0.0
     with Store.open(path) as store:
+        if bigrams and start == 0:
+            store.set_meta("fts_pairs", "1")
         done = start
-        for items in chunks(start, stop, workers):
+        for items in chunks(start, stop, workers, realistic):
             w0 = time.perf_counter()
             for i in range(0, len(items), BATCH):
                 store.upsert_many([(a, None, f) for a, f in items[i : i + BATCH]])
@@ -173,24 +197,33 @@ def build(path: Path, start: int, stop: int, workers: int) -> None:
     )
 
 
-def cached(path: Path, size: int) -> bool:
+def cached(path: Path, size: int, generator: str = GENERATOR) -> bool:
     if not path.exists():
         return False
     with Store.open(path) as store:
-        return store.get_meta("bench_scale") == f"{GENERATOR}:{size}"
+        return store.get_meta("bench_scale") == f"{generator}:{size}"
 
 
-def mark(path: Path, size: int) -> None:
-    with Store.open(path) as store:
-        store.set_meta("bench_scale", f"{GENERATOR}:{size}")
-
-
-def bench_search(path: Path, queries: int, target: float) -> None:
-    """The query mix of bench_store_search.py; wall time, and the CPU time of this process
-    (what the search itself costs, apart from waiting for a core on a busy machine)."""
+def store_writes_pairs(path: Path) -> bool:
     with Store.open_readonly(path) as store:
-        search = SqliteSearch(store)
+        return store.writes_pairs
+
+
+def mark(path: Path, size: int, generator: str = GENERATOR) -> None:
+    with Store.open(path) as store:
+        store.set_meta("bench_scale", f"{generator}:{size}")
+
+
+def bench_search(path: Path, queries: int, target: float, pairs: bool | None = None) -> None:
+    """The query mix of bench_store_search.py; wall time, and the CPU time of this process
+    (what the search itself costs, apart from waiting for a core on a busy machine). `pairs`:
+    the adjacency tier from the bigram column (True) or by phrase queries (False); None: as the
+    store is written (`Store.writes_pairs`)."""
+    with Store.open_readonly(path) as store:
+        search = SqliteSearch(store) if pairs is None else SqliteSearch(store, pairs=pairs)
         count = store.count()
+        mode = "bigram column" if search.pairs else "phrase queries"
+        say(f"  adjacency tier by {mode}")
         t0 = time.perf_counter()
         for q in QUERIES:  # warm the page cache once
             search.search(q)
@@ -303,6 +336,24 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--cache", default="/tmp/pressnews-scale")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached stores")
+    ap.add_argument(
+        "--adjacency",
+        choices=["both", "store"],
+        default="both",
+        help="search a store with bigrams both ways (bigram column, phrase queries) or as written",
+    )
+    ap.add_argument(
+        "--corpus",
+        choices=["worst", "realistic"],
+        default="worst",
+        help="worst: topic words in nearly every article, 12%% relevant (the stores of the "
+        "figures before); realistic: 0.3%% relevant, topic words in ~1-3%% (scale_synth)",
+    )
+    ap.add_argument(
+        "--bigrams",
+        action="store_true",
+        help="new stores write the bigram column (the default since fts_pairs: phrase queries)",
+    )
     ap.add_argument("--skip", default="", help="phases to skip: writes,fts,stores,reprocess")
     args = ap.parse_args()
     skip = set(args.skip.split(","))
@@ -313,6 +364,7 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         check()
+        check(realistic=True)
         say(f"generator checked against index_fields: {time.perf_counter() - t0:.0f} s")
         if "writes" not in skip:
             t0 = time.perf_counter()
@@ -323,31 +375,38 @@ def main() -> None:
             bench_fts(tmp)
             say(f"  (phase: {time.perf_counter() - t0:.0f} s)")
         sizes = sorted({min(args.checkpoint, args.articles), args.articles})
-        big = cache / f"store-{args.articles}.db"
-        small = cache / f"store-{sizes[0]}.db"
+        realistic = args.corpus == "realistic"
+        prefix = "store-realistic-" if realistic else "store-"
+        prefix += "bigrams-" if args.bigrams and realistic else ""
+        generator = f"{GENERATOR}-realistic" if realistic else GENERATOR
+        big = cache / f"{prefix}{args.articles}.db"
+        small = cache / f"{prefix}{sizes[0]}.db"
         if args.fresh:
-            for p in cache.glob("store-*"):
+            for p in cache.glob(f"{prefix}[0-9]*"):
                 p.unlink()
         built = 0
         for size in sizes if "stores" not in skip else []:
             path = small if size == sizes[0] else big
             t0 = time.perf_counter()
-            if cached(path, size):
+            if cached(path, size, generator):
                 say(f"store of {size} articles: reused {path}")
             else:
-                if size != sizes[0] and cached(small, sizes[0]):
+                if size != sizes[0] and cached(small, sizes[0], generator):
                     shutil.copyfile(small, path)
                     built = sizes[0]
                 elif path.exists():
                     path.unlink()
                     built = 0
                 say(f"store of {size} articles: building {path} from {built}")
-                build(path, built, size, args.workers)
-                mark(path, size)
+                build(path, built, size, args.workers, realistic, args.bigrams)
+                mark(path, size, generator)
             built = size
             count = size
             size_report(path, count)
-            bench_search(path, args.queries, 20.0 if size <= 100_000 else 100.0)
+            target = 20.0 if size <= 100_000 else 100.0
+            bench_search(path, args.queries, target)
+            if args.adjacency == "both" and store_writes_pairs(path):
+                bench_search(path, args.queries, target, pairs=False)  # the same store, by phrases
             say(f"  (phase: {time.perf_counter() - t0:.0f} s)")
         if "reprocess" not in skip and args.reprocess:
             t0 = time.perf_counter()

@@ -84,6 +84,19 @@ def _events_sync_checkpoint(conn: sqlite3.Connection) -> None:
     )
 
 
+def _adjacency_by_phrases(conn: sqlite3.Connection) -> None:
+    """The `pairs` column of articles_fts (syllable bigrams for the "words adjacent" ranking
+    tier, 85% of the index's write cost) is left empty by a store created from here on, whose
+    searches find adjacent words with FTS5 phrase queries instead (meta `fts_pairs` = 0). A
+    store that already holds articles keeps writing and querying bigrams (`fts_pairs` = 1), so
+    all its rows stay alike; `pressnews` reads the key once when it opens the store."""
+    has_rows = conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('fts_pairs', ?) ON CONFLICT(key) DO NOTHING",
+        ("1" if has_rows else "0",),
+    )
+
+
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: articles (slim rows + JSON documents), raw pages, full-text index, near-duplicate bands,
     # crawl state, runs.
@@ -350,6 +363,9 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         tokenize = 'unicode61 remove_diacritics 0'
     );
     """,
+    # New stores find adjacent words by phrase queries and leave the bigram column empty (see
+    # the function); stores with articles keep their bigrams.
+    _adjacency_by_phrases,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

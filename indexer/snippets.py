@@ -14,7 +14,7 @@ import re
 import unicodedata
 from itertools import accumulate
 
-from vnlang.text import fold, strip_accents_fast
+from vnlang.text import fold, strip_accents_fast, strip_table
 
 # A word of the text, with its position: letters and digits with any combining marks (a
 # decomposed "phát" is one word, not "pha" and "t").
@@ -32,11 +32,64 @@ ELLIPSIS = "…"
 LEAD_CHARS = 200
 
 
+# Separators that are not white space to `str.split` (controls, the zero-width space).
+_ODD_SEPARATORS = re.compile(
+    "["
+    + "".join(c for c in map(chr, range(0xA0)) if not c.isspace() and _SEPARATORS.fullmatch(c))
+    + "\u200b]"
+)
+
+
 def clean_text(text: str) -> str:
     """NFC text with one space between words: separators squeezed, in-word invisibles dropped."""
     text = unicodedata.normalize("NFC", text)
     text = _INSIDE_WORDS.sub("", text)
-    return _SEPARATORS.sub(" ", text).strip()
+    if _ODD_SEPARATORS.search(text):
+        text = _ODD_SEPARATORS.sub(" ", text)
+    # Every separator is now white space to `str.split` (as to `\s`): runs become one space.
+    return " ".join(text.split())
+
+
+def _letter_classes() -> tuple[dict[str, str], re.Pattern[str]]:
+    """For each ASCII letter, a regex class of the characters that fold to it (by the table of
+    `strip_accents_fast`, then lowercase), and the pattern of a text that holds only characters
+    whose fold is one ASCII character (where folding a word is folding each character)."""
+    members: dict[str, set[str]] = {}
+    plain = set()
+    for code in range(128):
+        ch = chr(code)
+        plain.add(ch)
+        members.setdefault(ch.lower(), set()).add(ch)
+    for code, base in strip_table().items():
+        ch = chr(code)
+        folded = base.lower()
+        if len(base) == 1 and folded.isascii() and len(ch.lower()) == 1 and len(folded) == 1:
+            plain.add(ch)
+            members.setdefault(folded, set()).add(ch)
+    classes = {k: "[" + "".join(re.escape(c) for c in sorted(v)) + "]" for k, v in members.items()}
+    other = re.compile("[^" + "".join(re.escape(c) for c in sorted(plain)) + "]")
+    return classes, other
+
+
+_LETTER_CLASS, _NOT_PLAIN = _letter_classes()
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(wanted: frozenset[str]) -> re.Pattern[str] | None:
+    """Words of plain text that may fold to a wanted word: its letters in any accent and case,
+    and a final i also as y (the fold's kỹ/kĩ rule). Each is then checked as `make_snippet`
+    checks every word."""
+    variants = set()
+    for w in wanted:
+        if not w.isascii():
+            return None
+        variants.add(w)
+        if w.endswith("i"):
+            variants.add(w[:-1] + "y")
+    alternatives = sorted(
+        ("".join(_LETTER_CLASS.get(c, re.escape(c)) for c in v) for v in variants), key=len
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(alternatives)) + r")(?!\w)")
 
 
 def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
@@ -49,6 +102,16 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
     if not words:
         return ""
     wanted = set(query_words)
+    pattern = _candidates(frozenset(wanted)) if wanted else None
+    if pattern is not None and not _NOT_PLAIN.search(text):
+        # Fold only the words that may match: folding a plain text is per character.
+        index = {m.start(): i for i, m in enumerate(words)}
+        flags = [False] * len(words)
+        for m in pattern.finditer(text):
+            w = strip_accents_fast(m.group(0)).lower()
+            if w in wanted or (w.endswith("y") and _fold_word(w) in wanted):
+                flags[index[m.start()]] = True
+        return _window(text, words, flags, width)
     # Fold the whole text once; the table fold keeps NFC text's length, so positions align.
     folded = strip_accents_fast(text).lower()
     if len(folded) == len(text):
@@ -58,6 +121,10 @@ def make_snippet(text: str, query_words: list[str], width: int = 30) -> str:
             flags.append(w in wanted or (w.endswith("y") and _fold_word(w) in wanted))
     else:
         flags = [fold(m.group(0)) in wanted for m in words]
+    return _window(text, words, flags, width)
+
+
+def _window(text: str, words: list[re.Match[str]], flags: list[bool], width: int) -> str:
     width = max(1, width)
     best_start = 0
     if len(words) > width:  # the first window with the most matches, by prefix sums

@@ -14,6 +14,8 @@ filter or a date sort needs them, and the top hits chosen here (see README, Meas
 from __future__ import annotations
 
 import heapq
+import json
+import re
 from typing import Any
 
 from vnlang.gazetteer import search_units
@@ -28,9 +30,11 @@ from .store import Store
 # bm25 weights for the FTS columns: title, body, extra (speakers, documents, province names),
 # tags (filter tokens) and pairs (adjacent-word bigrams) with no weight.
 _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0, 0.0)"
-# Up to this many matches every one is ranked; beyond, only the phrase/title tiers when they fill
-# the page (BM25 over tens of thousands of rows is what makes a search slow).
-_RANK_ALL_UP_TO = 20_000
+# The same over the title column alone: not zero exactly when a phrase of the match is in it.
+_TITLE_BM25 = "bm25(articles_fts, 1.0, 0.0, 0.0, 0.0, 0.0)"
+# Up to this many rows, a full-text test of given rows looks each up (~50 us a row) rather than
+# passing over every match of the expression.
+_LOOKUP_UP_TO = 64
 # A date range of up to this many years also becomes year tokens in the FTS match.
 _MAX_YEAR_TAGS = 40
 
@@ -45,8 +49,55 @@ def adjacency_expression(words: list[str]) -> str:
     return "pairs : (" + " AND ".join(bigrams(words)) + ")"
 
 
+def adjacency_phrases(words: list[str]) -> str:
+    """Every adjacent pair of the query's words present, as FTS5 phrases in the title or the
+    body (what the bigrams of the pairs column hold, for stores that write none)."""
+    pairs = [_fts_phrase(p) for p in zip(words, words[1:], strict=False)]
+    return "{title body} : (" + " AND ".join(pairs) + ")"
+
+
 def match_expression(terms: list[Term]) -> str:
     return " AND ".join(_fts_phrase(t.words) for t in terms)
+
+
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+# A document key's number may have been written with leading zeros (09/2017): up to this many.
+_MAX_LEADING_ZEROS = 3
+
+
+def whole_years_only(q: Query) -> bool:
+    """Both bounds of the date range are whole years (2020-01-01 to 2021-12-31, at most
+    `_MAX_YEAR_TAGS` apart): the year tags select exactly the rows the SQL conditions would
+    keep (a stored date is YYYY-MM-DD; an article without a date has no year tag)."""
+    if not (q.date_from and q.date_to):
+        return False
+    span = int(q.date_to[:4]) - int(q.date_from[:4])
+    return 0 <= span <= _MAX_YEAR_TAGS and q.date_from[4:] == "-01-01" and q.date_to[4:] == "-12-31"
+
+
+def speaker_narrowing(words: list[str]) -> list[str]:
+    """An FTS condition every article whose speaker's name holds `words` consecutively meets:
+    the folded names are in the `extra` column (empty when a word is not plain a-z0-9, whose
+    tokenization could differ)."""
+    if not all(_PLAIN_WORD.fullmatch(w) for w in words):
+        return []
+    return [f"extra : {_fts_phrase(words)}"]
+
+
+def decree_narrowing(key: str) -> list[str]:
+    """An FTS condition every article with a document of this `match_key` meets: the key's
+    tokens in the `extra` column, a number also with up to `_MAX_LEADING_ZEROS` leading zeros
+    (the key drops them)."""
+    parts = []
+    for token in re.split(r"[^a-z0-9]+", key):
+        if not token:
+            continue
+        if token[0].isdigit():
+            variants = [f'"{"0" * k}{token}"' for k in range(_MAX_LEADING_ZEROS + 1)]
+            parts.append("(" + " OR ".join(variants) + ")")
+        else:
+            parts.append(f'"{token}"')
+    return [f"extra : ({' AND '.join(parts)})"] if parts else []
 
 
 def province_units(name: str, exact: bool) -> list[str]:
@@ -61,16 +112,28 @@ def province_units(name: str, exact: bool) -> list[str]:
 class SqliteSearch:
     """`SearchBackend` over a `Store`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, pairs: bool | None = None) -> None:
+        """`pairs`: answer the adjacency tier from the bigram column (True) or by phrase queries
+        (False); default: bigrams when the store writes them (`Store.writes_pairs`)."""
         self.store = store
         self.conn = store.conn
+        self.pairs = store.writes_pairs if pairs is None else pairs
 
     # -- filters -------------------------------------------------------------------------------
     def _filters(
-        self, q: Query, *, relevant_only: bool, tags: list[str] | None = None
+        self,
+        q: Query,
+        *,
+        relevant_only: bool,
+        tags: list[str] | None = None,
+        narrow: list[str] | None = None,
     ) -> tuple[list[str], list[Any]]:
         """SQL conditions on the article rows. With `tags` (a list to fill), the province filter
-        becomes an FTS tag token instead, so text searches never join rows for it."""
+        becomes an FTS tag token instead, so text searches never join rows for it, and a date
+        range of whole years (2020-01-01 to 2021-12-31) is answered by the year tags alone. With
+        `narrow` (a list to fill), the speaker and document filters also give an FTS condition
+        on the `extra` column that every row they keep satisfies: the full-text index picks the
+        few candidate rows, the SQL condition (exact) checks only those."""
         where: list[str] = []
         args: list[Any] = []
         if relevant_only:
@@ -89,6 +152,8 @@ class SqliteSearch:
                 raise QueryError("--speaker needs at least one name word")
             where.append("instr(a.speakers_key, ?) > 0")
             args.append(" " + " ".join(words) + " ")
+            if narrow is not None:
+                narrow.extend(speaker_narrowing(words))
         if q.decree is not None:
             key = match_key(q.decree)
             if not key:
@@ -98,15 +163,19 @@ class SqliteSearch:
                 "OR instr(a.decrees_key, ?) > 0)"
             )
             args += [f"|{key}|", f"|{key}/", f"|{key} "]
+            if narrow is not None:
+                narrow.extend(decree_narrowing(key))
+        whole_years = False
         if tags is not None and (q.date_from or q.date_to):
             first = int((q.date_from or "1990")[:4])
             last = int((q.date_to or "2100")[:4])
             if 0 <= last - first <= _MAX_YEAR_TAGS:  # narrow the FTS match to those years first
                 tags.append("(" + " OR ".join(year_tag(y) for y in range(first, last + 1)) + ")")
-        if q.date_from:
+                whole_years = whole_years_only(q)
+        if q.date_from and not whole_years:
             where.append("a.date >= ?")
             args.append(q.date_from)
-        if q.date_to:
+        if q.date_to and not whole_years:
             where.append("a.date <= ?")
             args.append(q.date_to + "\uffff")
         return where, args
@@ -115,13 +184,12 @@ class SqliteSearch:
     def search(self, q: Query) -> SearchResult:
         terms = q.terms
         tags: list[str] = []
+        narrow: list[str] = []
+        where, args = self._filters(q, relevant_only=False, tags=tags, narrow=narrow)
         if terms:
-            where, args = self._filters(q, relevant_only=False, tags=tags)
-            ranked, total, total_all = self._ranked(q, terms, where, args, tags)
+            ranked, total, total_all = self._ranked(q, terms, where, args, tags, narrow)
         else:
-            tags = []
-            where, args = self._filters(q, relevant_only=False, tags=tags)
-            ranked, total, total_all = self._by_date(q, where, args, tags)
+            ranked, total, total_all = self._by_date(q, where, args, tags, narrow)
         docs = self.store.docs([rowid for rowid, _ in ranked])
         words = all_words(terms)
         dups = self.store.duplicates_of([docs[rowid]["id"] for rowid, _ in ranked])
@@ -141,12 +209,24 @@ class SqliteSearch:
         return SearchResult(hits=hits, total=total, more_with_all=max(more, 0))
 
     def _ranked(
-        self, q: Query, terms: list[Term], where: list[str], args: list[Any], tags: list[str]
+        self,
+        q: Query,
+        terms: list[Term],
+        where: list[str],
+        args: list[Any],
+        tags: list[str],
+        narrow: list[str],
     ) -> tuple[list[tuple[int, float]], int, int]:
-        """Every match with its score, cheaply: filters that are FTS tags (relevance, province)
-        are part of the full-text match; article rows are joined only for SQL-only filters or
-        a date sort; tiers are rowid-only FTS passes; the top hits are chosen here and only
-        their documents are read."""
+        """The top hits with their scores, computing BM25 only where it can decide the page.
+
+        A hit's score is its tier (+2 words adjacent, +1 all in the title) plus bm/(1 + bm) of
+        its BM25, so a higher tier always outranks a lower one: when the adjacency tier alone
+        holds a page of hits, only its rows are scored (with bigrams, by the tier's own
+        expression: its bigram phrases weigh 0, so its BM25 is the query's; with phrase queries,
+        the query's BM25 of those rows only); else the adjacency and title tiers when they hold
+        a page; else every match. A date sort scores only the rows dated like the page's
+        last hit or later (BM25 breaks ties of equal dates). Counts are counts, never scores;
+        copies of a report whose original matches are left out of hits and counts alike."""
         expr = match_expression(terms)
         shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
 
@@ -154,50 +234,107 @@ class SqliteSearch:
             e = f"({e}) AND tags : ({' AND '.join(t)})" if t else e
             return e if q.include_removed else f"({e}) NOT tags : {REMOVED_TAG}"
 
+        def narrowed(e: str, t: list[str]) -> str:
+            return with_tags(" AND ".join([f"({e})", *narrow]) if narrow else e, t)
+
         pairs = self._copy_pairs()
         words = all_words(terms)
-        adjacency = adjacency_expression(words) if len(words) > 1 else None
-        tiered = f"({adjacency}) OR (title : ({expr}))" if adjacency else f"title : ({expr})"
-        rows: list[tuple[int, float, str]] = []
-        total = -1
+        # The query is its own phrase (or one word): every match is adjacent.
+        adjacency: str | None = None
+        if len(terms) > 1:
+            adjacency = adjacency_expression(words) if self.pairs else adjacency_phrases(words)
+        title = f"title : ({expr})"
+        shown = with_tags(expr, shown_tags)
         if q.sort == "relevance" and not where:
-            # Relevant-only sets are small; --all over common words may match most articles.
-            total = self._count(with_tags(expr, shown_tags), pairs) if q.include_all else 0
-            if total > _RANK_ALL_UP_TO:
-                # Rows in tier >= 1 (adjacency or title match) always outrank the rest: when
-                # there are enough of them for the page, rank only those. (Either match implies
-                # the whole query, so the tier expression alone selects them.)
-                rows = self._visible(with_tags(tiered, shown_tags), [], [], False, pairs)
-            if len(rows) < q.limit:
-                rows = self._visible(with_tags(expr, shown_tags), [], [], False, pairs)
-                total = len(rows)
+            hidden = self._hidden_copies(pairs, None, shown)
+            dated: dict[int, str] = {}
+            scores: dict[int, float] | None = None
+            adjacent: set[int] | None = None
+            in_title: set[int] | None = None
+            total = -1
+            if adjacency:
+                upper_tier = with_tags(f"({expr}) AND {adjacency}", shown_tags)
+                if self.pairs:  # zero-weight bigram phrases: the BM25 is the query's
+                    scores = self._bm25(upper_tier, None)
+                    for r in hidden:
+                        scores.pop(r, None)
+                    adjacent = set(scores)
+                else:  # phrases in the title and body would count: score those rows apart
+                    adjacent = self._rowids(upper_tier) - hidden
+                    scores = self._bm25(shown, adjacent) if len(adjacent) >= q.limit else {}
+                if len(scores) >= q.limit and self.pairs:
+                    in_title = self._rowids(
+                        with_tags(f"({expr}) AND {adjacency} AND {title}", shown_tags)
+                    )
+                elif len(scores) >= q.limit:  # (a second pass over the phrases costs more)
+                    in_title = self._rowids(with_tags(title, shown_tags)) & adjacent
+                else:
+                    in_title = self._rowids(with_tags(title, shown_tags)) - hidden
+                    upper = in_title | adjacent
+                    scores = self._bm25(shown, upper) if len(upper) >= q.limit else None
+                if scores is not None:
+                    total = self._count(shown, pairs)
+            if scores is None:
+                # Every match scored: the count is theirs. A one-term query is in the title
+                # exactly when its BM25 over the title column alone is not zero (an extra
+                # column of the same statement: the term statistics are computed once).
+                scores, titled = self._bm25_all(shown, with_title=in_title is None)
+                for r in hidden:
+                    scores.pop(r, None)
+                total = len(scores)
+                if in_title is None:
+                    in_title = titled
+        elif q.sort == "date" and not where:
+            # The newest rows only, sorted by SQLite; every row dated like the page's last hit
+            # (BM25 orders equal dates) is among them.
+            hidden = self._hidden_copies(pairs, None, shown)
+            total = self._count(shown, pairs)
+            dated = self._newest(shown, q.limit, hidden)
+            scores = self._bm25(shown, set(dated)) if dated else {}
+            scores = {r: scores[r] for r in dated if r in scores}
+            adjacent = in_title = None
         else:
-            rows = self._visible(with_tags(expr, shown_tags), where, args, q.sort == "date", pairs)
-            total = len(rows)
+            rows = self._rows(narrowed(expr, shown_tags), where, args)
+            hidden = self._hidden_copies(pairs, {r[0] for r in rows})
+            dated = {r: d for r, d in rows if r not in hidden}
+            total = len(dated)
+            wanted: set[int] | None = None
+            if q.sort == "date" and len(dated) > q.limit:
+                last = heapq.nlargest(q.limit, dated.values())[-1]
+                wanted = {r for r, d in dated.items() if d >= last}
+            elif where:
+                wanted = set(dated)
+            scores = self._bm25(shown, wanted) if dated else {}
+            scores = {r: scores[r] for r in dated if r in scores}
+            adjacent = in_title = None
         if q.include_all:
             total_all = total
         elif where:
-            total_all = len(self._matches(with_tags(expr, tags), where, args, False))
+            total_all = self._count_rows(narrowed(expr, tags), where, args)
         else:
             total_all = self._count(with_tags(expr, tags), pairs)
-        if not rows:
+        if not scores:
             return [], 0, total_all
-        one_phrase = len(terms) == 1  # the query is its own phrase: every match is adjacent
-        adjacent = (
-            self._rowids(with_tags(adjacency, shown_tags))
-            if len(words) > 1 and not one_phrase
-            else None
-        )
-        in_title = self._rowids(with_tags(f"title : ({expr})", shown_tags))
+        if adjacency and adjacent is None:
+            adjacent = self._rowids(with_tags(adjacency, shown_tags), set(scores))
+        if in_title is None:
+            in_title = self._rowids(with_tags(title, shown_tags), set(scores))
 
-        def score(r: tuple[int, float, str]) -> float:
-            bm = -r[1]
-            tier = (2 if adjacent is None or r[0] in adjacent else 0) + (
-                1 if r[0] in in_title else 0
+        def score(rowid: int, bm25: float) -> float:
+            bm = -bm25
+            tier = (2 if adjacent is None or rowid in adjacent else 0) + (
+                1 if rowid in in_title else 0
             )
             return tier + bm / (1.0 + bm)
 
-        scored = [(score(r), r[2], r[0]) for r in rows]
+        scored = [(score(r, b), dated.get(r, ""), r) for r, b in scores.items()]
+        if q.sort == "relevance" and not where and whole_years_only(q) and scored:
+            # A date range is an SQL condition unless it is whole years, and with one the rows
+            # were joined and equal scores ordered by date: so they still are.
+            last = heapq.nlargest(q.limit, (x[0] for x in scored))[-1]
+            scored = [x for x in scored if x[0] >= last]
+            dates = self._dates([x[2] for x in scored])
+            scored = [(sc, dates[r], r) for sc, _, r in scored]
         if q.sort == "date":
             top = heapq.nlargest(q.limit, scored, key=lambda x: (x[1], x[0]))
         else:
@@ -211,30 +348,76 @@ class SqliteSearch:
         )
         return n.fetchone()[0] - len(self._hidden_copies(pairs, None, match))
 
-    def _visible(
-        self,
-        match: str,
-        where: list[str],
-        args: list[Any],
-        want_date: bool,
-        pairs: list[tuple[int, int]],
-    ) -> list[tuple[int, float, str]]:
-        """`_matches`, less copies of a report whose original is among them."""
-        rows = self._matches(match, where, args, want_date)
-        hidden = self._hidden_copies(pairs, {r[0] for r in rows})
-        return [r for r in rows if r[0] not in hidden]
+    def _count_rows(self, match: str, where: list[str], args: list[Any]) -> int:
+        """Rows matching an FTS expression and SQL conditions (copies included)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
+            "CROSS JOIN articles a ON a.rowid = m.rowid WHERE " + " AND ".join(where),
+            [match, *args],
+        ).fetchone()[0]
 
-    def _matches(
-        self, match: str, where: list[str], args: list[Any], want_date: bool
-    ) -> list[tuple[int, float, str]]:
-        """(rowid, bm25, date) of every match; joins article rows only when it must."""
-        if not where and not want_date:
-            sql = f"SELECT rowid, {_BM25}, '' FROM articles_fts WHERE articles_fts MATCH ?"
-            return self.conn.execute(sql, (match,)).fetchall()
+    def _bm25(self, match: str, rowids: set[int] | None) -> dict[int, float]:
+        """BM25 of the matches of an FTS expression, in rowid order: every one, or only those
+        in `rowids` (the others are passed over without being scored: the `+` keeps the rowid
+        test out of the full-text index's plan, where an IN list would mean one index lookup
+        per value)."""
+        sql = f"SELECT rowid, {_BM25} FROM articles_fts WHERE articles_fts MATCH ?"
+        if rowids is None:
+            return dict(self.conn.execute(sql, (match,)).fetchall())
+        if not rowids:
+            return {}
+        # Never looked up one by one: each lookup would compute the term statistics again.
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+        return dict(self.conn.execute(sql, (match, json.dumps(sorted(rowids)))).fetchall())
+
+    def _newest(self, match: str, limit: int, hidden: set[int]) -> dict[int, str]:
+        """{rowid: date or ''} in rowid order of the matches not in `hidden` dated like the
+        `limit`-th newest of them or later."""
+        fetch = limit + len(hidden) + 16
+        while True:
+            rows = self.conn.execute(
+                "SELECT a.rowid, coalesce(a.date, '') d FROM "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
+                "CROSS JOIN articles a ON a.rowid = m.rowid ORDER BY d DESC LIMIT ?",
+                (match, fetch),
+            ).fetchall()
+            shown = [r for r in rows if r[0] not in hidden]
+            if len(rows) < fetch:  # every match
+                break
+            if len(shown) > limit and shown[-1][1] < shown[limit - 1][1]:
+                break  # past the last date the page can hold
+            fetch *= 4
+        if len(shown) > limit:
+            last = shown[limit - 1][1]
+            shown = [r for r in shown if r[1] >= last]
+        return dict(sorted((r[0], r[1]) for r in shown))
+
+    def _dates(self, rowids: list[int]) -> dict[int, str]:
+        return dict(
+            self.conn.execute(
+                "SELECT rowid, coalesce(date, '') FROM articles "
+                "WHERE rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps(rowids),),
+            ).fetchall()
+        )
+
+    def _bm25_all(self, match: str, *, with_title: bool) -> tuple[dict[int, float], set[int]]:
+        """BM25 of every match of an FTS expression of one term, and the rows where it occurs
+        in the title (a BM25 of the title column alone above zero: bm25() is negated, and a
+        term's weight is positive), or of any expression and no rows."""
+        title = f", {_TITLE_BM25}" if with_title else ""
+        sql = f"SELECT rowid, {_BM25}{title} FROM articles_fts WHERE articles_fts MATCH ?"
+        rows = self.conn.execute(sql, (match,)).fetchall()
+        if not with_title:
+            return dict(rows), set()
+        return {r[0]: r[1] for r in rows}, {r[0] for r in rows if r[2] < 0}
+
+    def _rows(self, match: str, where: list[str], args: list[Any]) -> list[tuple[int, str]]:
+        """(rowid, date or '') of every match meeting the SQL conditions, in rowid order."""
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         return self.conn.execute(
-            f"SELECT a.rowid, m.r, coalesce(a.date, '') FROM "
-            f"(SELECT rowid, {_BM25} AS r FROM articles_fts WHERE articles_fts MATCH ?) m "
+            "SELECT a.rowid, coalesce(a.date, '') FROM "
+            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
             # CROSS JOIN keeps the FTS pass as the outer loop (else a filter index may drive it).
             f"CROSS JOIN articles a ON a.rowid = m.rowid{cond}",
             [match, *args],
@@ -266,47 +449,54 @@ class SqliteSearch:
             }
         return {copy for copy, original in pairs if copy in matched and original in matched}
 
-    def _rowids(self, expr: str) -> set[int]:
-        return {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (expr,)
-            )
-        }
+    def _rowids(self, expr: str, among: set[int] | None = None) -> set[int]:
+        """The matches of an FTS expression; with `among`, only those of these rows (looked up
+        one by one when they are few: each lookup is a seek in every term's list, cheap for a
+        page of rows, far slower than one pass for thousands)."""
+        sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        if among is not None and len(among) <= _LOOKUP_UP_TO:
+            sql += " AND rowid IN (SELECT value FROM json_each(?))"
+            return {r[0] for r in self.conn.execute(sql, (expr, json.dumps(sorted(among))))}
+        return {r[0] for r in self.conn.execute(sql, (expr,))}
 
     def _by_date(
-        self, q: Query, where: list[str], args: list[Any], tags: list[str]
+        self, q: Query, where: list[str], args: list[Any], tags: list[str], narrow: list[str]
     ) -> tuple[list[tuple[int, float]], int, int]:
-        """Filters without text, newest first. Tag filters (relevance, province) go through the
-        FTS index; the rest are SQL conditions. Copies of a report are not listed."""
+        """Filters without text, newest first. Tag filters (relevance, province) and the
+        candidate narrowing of the speaker and document filters go through the FTS index; the
+        rest are SQL conditions. Copies of a report are not listed."""
         shown_tags = tags if q.include_all else [*tags, RELEVANT_TAG]
         live = [] if q.include_removed else [NOT_REMOVED_SQL]
         cond = " AND ".join([*where, *live, "a.duplicate_of IS NULL"])
-        if shown_tags:
-            source = (
+
+        def fts(t: list[str]) -> str | None:
+            parts = ([f"tags : ({' AND '.join(t)})"] if t else []) + narrow
+            return " AND ".join(parts) if parts else None
+
+        def source(match: str | None) -> tuple[str, list[Any]]:
+            if match is None:
+                return "articles a", list(args)
+            return (
                 "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) m "
-                "CROSS JOIN articles a ON a.rowid = m.rowid"
+                "CROSS JOIN articles a ON a.rowid = m.rowid",
+                [match, *args],
             )
-            shown_args = [f"tags : ({' AND '.join(shown_tags)})", *args]
-        else:
-            source, shown_args = "articles a", list(args)
+
+        shown_source, shown_args = source(fts(shown_tags))
         rows = self.conn.execute(
-            f"SELECT a.rowid FROM {source} WHERE {cond} ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
+            f"SELECT a.rowid FROM {shown_source} WHERE {cond} "
+            "ORDER BY a.date DESC, a.rowid DESC LIMIT ?",
             [*shown_args, q.limit],
         ).fetchall()
         total = self.conn.execute(
-            f"SELECT count(*) FROM {source} WHERE {cond}", shown_args
+            f"SELECT count(*) FROM {shown_source} WHERE {cond}", shown_args
         ).fetchone()[0]
         if q.include_all:
             total_all = total
-        elif tags:
-            all_args = [f"tags : ({' AND '.join(tags)})", *args]
-            total_all = self.conn.execute(
-                f"SELECT count(*) FROM {source} WHERE {cond}", all_args
-            ).fetchone()[0]
         else:
+            all_source, all_args = source(fts(tags))
             total_all = self.conn.execute(
-                f"SELECT count(*) FROM articles a WHERE {cond}", args
+                f"SELECT count(*) FROM {all_source} WHERE {cond}", all_args
             ).fetchone()[0]
         return [(r[0], 0.0) for r in rows], total, total_all
 

@@ -268,11 +268,17 @@ def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
         yield values[i : i + size]
 
 
+# `json.dumps(x, ensure_ascii=False)` (and with `sort_keys=True`) without building an encoder
+# for every call: the same text.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     if stable.get("removed") is None:  # (hashes of stores older than page history unchanged)
         stable.pop("removed", None)
-    return hashlib.sha1(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(_HASH_JSON.encode(stable).encode()).hexdigest()
 
 
 class Store:
@@ -285,6 +291,7 @@ class Store:
         self._side_files_before: set[str] = set()
         self._batch_seq: int | None = None  # the sequence number while `upsert_many` runs
         self._batch_rows: dict[str, sqlite3.Row] | None = None  # its rows, read at once
+        self._write_pairs: bool | None = None  # `fts_pairs`, read at the first write
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -362,6 +369,14 @@ class Store:
         store._readonly_path = p
         store._side_files_before = existing
         return store
+
+    @property
+    def writes_pairs(self) -> bool:
+        """Whether this store's full-text rows carry syllable bigrams (meta `fts_pairs`, see
+        `indexer.schema`): stores created before the phrase-query adjacency tier do."""
+        if self._write_pairs is None:
+            self._write_pairs = self.get_meta("fts_pairs") == "1"
+        return self._write_pairs
 
     @property
     def readonly(self) -> bool:
@@ -537,8 +552,8 @@ class Store:
             "speakers_key": f.speakers_key,
             "decrees_key": f.decrees_key,
             "fingerprint": fp_signed,
-            "speakers": json.dumps([sp.name for sp in a.speakers], ensure_ascii=False),
-            "decrees": json.dumps(a.decrees, ensure_ascii=False),
+            "speakers": _JSON.encode([sp.name for sp in a.speakers]),
+            "decrees": _JSON.encode(a.decrees),
             "body_len": len(a.body),
             "content_hash": chash,
             "fetched_at": a.fetched_at,
@@ -554,7 +569,7 @@ class Store:
             outcome: UpsertOutcome = "new"
             self.conn.execute(
                 "INSERT INTO article_docs(rowid, data) VALUES (?, ?)",
-                (rowid, json.dumps(data, ensure_ascii=False)),
+                (rowid, _JSON.encode(data)),
             )
         else:
             rowid = row["rowid"]
@@ -564,14 +579,21 @@ class Store:
             )
             self.conn.execute(
                 "UPDATE article_docs SET data = ? WHERE rowid = ?",
-                (json.dumps(data, ensure_ascii=False), rowid),
+                (_JSON.encode(data), rowid),
             )
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (a.id,))
             outcome = "updated"
         self.conn.execute(
             "INSERT INTO articles_fts(rowid, title, body, extra, tags, pairs) VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, f.title_folded, f.body_folded, f.extra_folded, f.tags, f.pairs),
+            (
+                rowid,
+                f.title_folded,
+                f.body_folded,
+                f.extra_folded,
+                f.tags,
+                f.pairs if self.writes_pairs else "",
+            ),
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",

@@ -80,6 +80,11 @@ def fold_fast(text: str) -> str:
     return _WS.sub(" ", out).strip()
 
 
+def strip_table() -> dict[int, str]:
+    """The table `strip_accents_fast` translates covered text by (a copy): code point -> base."""
+    return dict(_STRIP_TABLE)
+
+
 def strip_accents_fast(text: str) -> str:
     """`strip_accents(text)` for NFC text, by table lookup; keeps the length of NFC text."""
     return strip_accents(text) if _UNCOVERED.search(text) else text.translate(_STRIP_TABLE)
