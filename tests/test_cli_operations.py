@@ -311,6 +311,10 @@ def test_the_demo_leaves_an_existing_database_alone_and_prints_the_commands(tmp_
 
 
 @pytest.mark.slow
+def _sigint_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_the_demo_cleans_up_and_exits_130(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -322,6 +326,9 @@ def test_ctrl_c_during_the_demo_cleans_up_and_exits_130(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As in a terminal: a suite started as a background job of a shell inherits SIGINT
+        # ignored, and Python then leaves it ignored in the demo (no KeyboardInterrupt).
+        preexec_fn=_sigint_as_in_a_terminal,
     )
     assert proc.stdout is not None
     assert "crawling" in proc.stdout.readline()
