@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from vnlang.gazetteer import lookup
+from vnlang.gazetteer import lookup, predecessors
 from vnlang.text import fold_fast as fold
 
 from .events import event_of_article, get_event
@@ -427,14 +427,30 @@ def _units(province: str | None) -> set[str]:
     return {province, p.merged_into} if p else {province}
 
 
-def _articles_of(store: Store, province: str | None) -> list[dict[str, Any]]:
-    """Relevant articles of that province (or of its 2025 unit)."""
+def same_province_units(province: str | None) -> set[str]:
+    """The `province` values an article about a training of `province` may carry: the unit
+    itself, its 2025 unit (a plan of Bắc Kạn carried out after the merger is reported as Thái
+    Nguyên's) and, for a 2025 unit, the old units merged into it (an article dated before
+    the merger names its old province)."""
     if not province:
+        return set()
+    p = lookup(province)
+    if p is None:
+        return {province}
+    return {province, p.name, p.merged_into, *predecessors(p.name)}
+
+
+def _articles_of(store: Store, province: str | None) -> list[dict[str, Any]]:
+    """Relevant articles of that province (or of its 2025 unit, or of the old units of a 2025
+    unit)."""
+    units = sorted(same_province_units(province))
+    if not units:
         return []
+    marks = ",".join("?" * len(units))
     rows = store.conn.execute(
         "SELECT d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid "
-        "WHERE a.relevant = 1 AND a.duplicate_of IS NULL AND a.province = ?",
-        (province,),
+        f"WHERE a.relevant = 1 AND a.duplicate_of IS NULL AND a.province IN ({marks})",
+        units,
     )
     return [json.loads(r[0]) for r in rows]
 
