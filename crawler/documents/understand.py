@@ -989,6 +989,12 @@ def understand(text: str) -> DocumentFacts:
             facts.type = "other"
             facts.totals = {}
             facts.evidence["type"] = f"{facts.evidence.get('type', '')} (subject: {subject})"
+    for p in facts.planned:
+        # A training named without its subject ("Hội nghị bồi dưỡng cho báo cáo viên") takes the
+        # topics of its item's lines ("Nội dung: ..."), else of the plan's subject, so that it
+        # can be linked to the articles that report it.
+        if not _core(p.topics):
+            p.topics = _topics(p.evidence) if _core(_topics(p.evidence)) else _topics(subject)
     if facts.type == "decision" and "phat ngon" in fold(text):
         facts.spokespeople = _spokespeople(body)
     elif facts.type == "official_letter":
