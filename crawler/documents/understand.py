@@ -200,6 +200,9 @@ def _lines(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        # a table row typed with tabs reads as the readers give a table's: "a | b | c"
+        line = " | ".join(cells) if len(cells) >= 3 else " ".join(cells)
         if (
             out
             and not _LINE_END.search(out[-1])
@@ -497,7 +500,15 @@ _PERIOD_IN = re.compile(
     re.I,
 )
 # Where a prose item's topic ends: "..., dự kiến tổ chức trong tháng 6/2023 tại ...".
-_TOPIC_END = re.compile(r",?\s+(?:dành cho|dự kiến|trong (?:tháng|quý)|vào (?:tháng|quý)|tại)\s")
+_TOPIC_END = re.compile(
+    r",?\s+(?:dành cho|dự kiến|(?:trong|vào|từ) (?:tháng|quý|ngày)|tại)\s|,\s+(?:tháng|quý)\s"
+)
+# The verb a duty opens with before the training it organises.
+_LEAD_VERB = re.compile(
+    r"^(?:(?:Phối hợp|Chủ trì)[^,.;:]{0,60}?\s)?(?:tổ chức|mở)\s+(?:(?:\d{1,2}|các|một)\s+)?"
+    r"(?=(?:lớp|hội nghị|hội thảo|tập huấn|bồi dưỡng|khóa|khoá|đợt|tọa đàm)\b)",
+    re.I,
+)
 _AUDIENCE_IN = re.compile(r"\bdành cho\s+(.+?)(?=,|;|\s+dự kiến|\s+trong\s|\s+tại\s|\.$|$)")
 _COLUMNS = {
     "topic": ("noi dung", "ten lop", "chuyen de", "ten hoat dong"),
@@ -511,6 +522,10 @@ def _item(topic: str, year: int | None) -> Planned:
     """A planned training from an item's text; a prose item ("Lớp bồi dưỡng ... dành cho ...,
     dự kiến tổ chức trong tháng 6/2023 tại thành phố Long Xuyên") gives its period, place and
     audience too."""
+    lead = _LEAD_VERB.match(topic)
+    if lead:  # "Tổ chức 01 lớp tập huấn ...", "Phối hợp ... tổ chức hội nghị ...": the training
+        topic = topic[lead.end() :]
+        topic = topic[:1].upper() + topic[1:]
     item = Planned(topic=topic, topics=_topics(topic))
     end = _TOPIC_END.search(topic)
     period = _PERIOD_IN.search(topic)
@@ -572,6 +587,79 @@ def _line_above_tables(lines: list[str]) -> dict[str, str]:
             out.setdefault(line, last)
         else:
             last = line
+    return out
+
+
+# The header of a table whose cells a PDF flattened into words ("STT Nội dung Đối tượng Thời
+# gian Địa điểm"), a row of it ("1 Kỹ năng phát ngôn ... Người phát ngôn cấp huyện Tháng 5/2023
+# TP. Pleiku"), and where its audience cell starts.
+_FLAT_HEADER = re.compile(
+    r"^(?:stt\s+)?(?:noi dung|ten lop|chuyen de|ten hoat dong)\b.*\bthoi gian\b"
+)
+_FLAT_ROW = re.compile(r"^(\d{1,2})\.?\s+(\S.*)$")
+_AUDIENCE_START = re.compile(
+    r"\s(?=(?:Người|Cán bộ|Lãnh đạo|Chủ tịch|Phó Chủ tịch|Công chức|Đại biểu|Phóng viên|Báo cáo viên|"
+    r"Thành viên|Trưởng|Phó trưởng|Đội ngũ|Toàn thể|Các)\s)"
+)
+
+
+_FLAT_LAST_COLUMN = re.compile(
+    r"\b(?:Ghi chú|Địa điểm|Đơn vị (?:chủ trì|thực hiện)|Kinh phí|Thời gian(?: thực hiện| tổ chức)?)"
+    r"(?!.*\b(?:Ghi chú|Địa điểm|Đơn vị (?:chủ trì|thực hiện)|Kinh phí|Thời gian)\b)",
+    re.I,
+)
+_FLAT_END = re.compile(r"^(?:[IVX]+\.|Nơi nhận|[A-ZĐ ]{12,}$)")
+
+
+def _flat_table_planned(lines: list[str], year: int | None) -> list[Planned]:
+    """Planned trainings in a table a PDF flattened (no cell marks, rows run together): the
+    words after a header naming the topic and time columns, cut at the rows' numbers (1, 2,
+    ...), each row read as the topic (and the audience, from an audience word in capitals),
+    the time, then the place."""
+    streams: list[tuple[str, bool]] = []  # the rows' words; a table of trainings?
+    inside, previous = False, ""
+    for line in lines:
+        if "|" in line or _FLAT_END.match(line):
+            inside = False
+        elif _FLAT_HEADER.match(fold(line)):
+            last = _FLAT_LAST_COLUMN.search(line)
+            header = line[: last.end()] if last else line
+            of_trainings = _is_training(header) or _is_training(previous)
+            streams.append((line[last.end() :] if last else "", of_trainings))
+            inside = True
+        elif inside:
+            streams[-1] = (f"{streams[-1][0]} {line}", streams[-1][1])
+        previous = line
+    out: list[Planned] = []
+    for stream, of_trainings in streams:
+        rows, at, n = [], 0, 1
+        marks = []
+        while True:
+            m = re.compile(rf"(?:^|\s){n}\.?\s").search(stream, at)
+            if m is None:
+                break
+            marks.append(m)
+            at, n = m.end(), n + 1
+        for i, m in enumerate(marks):
+            rows.append(stream[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None])
+        for row in rows:
+            row = row.strip()
+            period = _PERIOD_IN.search(row)
+            if period is None:
+                continue
+            head, place = row[: period.start()].strip(" ,"), row[period.end() :].strip(" ,.;")
+            parts = _AUDIENCE_START.split(head, maxsplit=1)
+            topic = parts[0].strip(" ,")
+            if not topic or _NOT_TRAINING.search(fold(topic)):
+                continue
+            if not (of_trainings or _is_training(topic)):
+                continue
+            item = Planned(topic=topic, topics=_topics(topic), evidence=row)
+            item.audience = parts[1].strip() if len(parts) == 2 else None
+            item.period = period.group(0)
+            item.start, item.end = _period(item.period, year)
+            item.place = place or None
+            out.append(item)
     return out
 
 
@@ -655,7 +743,7 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
     "Địa điểm:", lettered or not) or their time and place in the item's own sentence; bullets
     naming a training with its time (a plan mixing trainings with other duties); and the
     classes listed under a training, one item each."""
-    out: list[Planned] = _table_planned(lines, year)
+    out: list[Planned] = _table_planned(lines, year) or _flat_table_planned(lines, year)
     current: Planned | None = None
     active = False  # current is a training being read
     with_classes: list[Planned] = []
