@@ -23,7 +23,7 @@ from crawler.enrich.documents import extract_documents
 from crawler.enrich.relevance import judge
 from vnlang import gazetteer
 from vnlang.legaldocs import NUMBERED
-from vnlang.names import is_person_name, name_prefix
+from vnlang.names import SURNAMES, is_person_name, name_prefix
 from vnlang.text import fold
 
 TYPES = ("plan", "report", "decision", "official_letter", "other")
@@ -632,18 +632,7 @@ def _flat_table_planned(lines: list[str], year: int | None) -> list[Planned]:
         previous = line
     out: list[Planned] = []
     for stream, of_trainings in streams:
-        rows, at, n = [], 0, 1
-        marks = []
-        while True:
-            m = re.compile(rf"(?:^|\s){n}\.?\s").search(stream, at)
-            if m is None:
-                break
-            marks.append(m)
-            at, n = m.end(), n + 1
-        for i, m in enumerate(marks):
-            rows.append(stream[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None])
-        for row in rows:
-            row = row.strip()
+        for row in _numbered_rows(stream):
             period = _PERIOD_IN.search(row)
             if period is None:
                 continue
@@ -840,6 +829,56 @@ def _held_in_month(sentence: str, folded: str) -> Held | None:
     )
 
 
+_HELD_COLUMNS = {
+    "topic": ("noi dung", "ten lop", "ten hoi nghi", "chuyen de", "ten hoat dong", "lop tap huan"),
+    "date": ("thoi gian", "ngay"),
+    "place": ("dia diem",),
+    "attendance": ("so luong", "so hoc vien", "so nguoi", "so dai bieu", "so luot", "tham du"),
+}
+
+
+def _table_held(lines: list[str]) -> list[Held]:
+    """Trainings held, in a table: a header naming the topic and the date columns (and the
+    number who attended), then one row per training with a full date (a range's first day)."""
+    out: list[Held] = []
+    columns: dict[str, int] | None = None
+    for cells, raw in _table_rows(lines):
+        keys = [fold(c) for c in cells]
+        named: dict[str, int] = {}
+        for name, words in _HELD_COLUMNS.items():
+            for i, k in enumerate(keys):
+                if name not in named and i not in named.values() and any(w in k for w in words):
+                    named[name] = i
+        if "topic" in named and "date" in named:
+            columns = named
+            continue
+        if columns is None or max(columns.values()) >= len(cells):
+            continue
+        topic = cells[columns["topic"]].rstrip(".;")
+        when_cell = cells[columns["date"]]
+        d = _NUM_DATE.search(when_cell)
+        if not topic or d is None or _NOT_TRAINING.search(fold(topic)):
+            continue
+        first = _RANGE_START.search(when_cell[: d.start()])
+        day = int(first.group(1)) if first else int(d.group(1))
+        attendance = None
+        if "attendance" in columns:
+            n = re.match(r"\s*(\d{1,3}(?:[.,]\d{3})*|\d+)\b", cells[columns["attendance"]])
+            attendance = int(re.sub(r"[.,]", "", n.group(1))) if n else None
+        place = cells[columns["place"]] if "place" in columns else None
+        out.append(
+            Held(
+                topic=topic,
+                topics=_topics(topic),
+                date=_iso(day, int(d.group(2)), int(d.group(3))),
+                place=place or None,
+                attendance=attendance,
+                evidence=raw,
+            )
+        )
+    return out
+
+
 def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     """Trainings a report says were held: a sentence or bullet with a full date and a
     training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
@@ -945,6 +984,59 @@ def _table_people(lines: list[str]) -> list[Person]:
         if is_person_name(name):
             role = cells[role_at].strip() if role_at is not None and role_at < len(cells) else None
             out.append(Person(name, role or None, raw))
+    return out or _flat_table_people(lines)
+
+
+_ROLE_START = re.compile(
+    r"(?<!\w)(?:Q\.\s*)?(?:Phó\s+)?(?:Giám đốc|Chủ tịch|Trưởng|Chánh|Bí thư|Tổng biên tập|Thủ trưởng|Phó)\b"
+)
+
+
+def _numbered_rows(stream: str) -> list[str]:
+    """A flattened table's words cut at its rows' numbers 1, 2, 3 ... in order."""
+    marks, at, n = [], 0, 1
+    while (m := re.compile(rf"(?:^|\s){n}\.?\s").search(stream, at)) is not None:
+        marks.append(m)
+        at, n = m.end(), n + 1
+    return [
+        stream[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None].strip()
+        for i, m in enumerate(marks)
+    ]
+
+
+def _flat_table_people(lines: list[str]) -> list[Person]:
+    """People in a table a PDF flattened ("STT Cơ quan Họ và tên Chức vụ 1 Sở Tài chính Y Wam
+    Knul Giám đốc Sở 2 ..."): under a header naming "Họ và tên", in each numbered row, the
+    first run of name words that starts with a surname (or the "Y", "H'", "K'" of Tây Nguyên
+    names) and ends before a title, the rest of the row its role."""
+    streams: list[str] = []
+    inside = False
+    for line in lines:
+        if "|" in line or _FLAT_END.match(line):
+            inside = False
+        elif re.search(r"\bho (?:va )?ten\b", fold(line)):
+            last = list(re.finditer(r"Chức vụ|Ghi chú|Họ (?:và )?tên", line, re.I))
+            streams.append(line[last[-1].end() :])
+            inside = True
+        elif inside:
+            streams[-1] += " " + line
+    out: list[Person] = []
+    for stream in streams:
+        for row in _numbered_rows(stream):
+            words = row.split()
+            for i, word in enumerate(words):
+                if word not in SURNAMES and not re.match(r"^[A-ZĐ]['’]", word):
+                    continue
+                rest = " ".join(words[i:])
+                role = _ROLE_START.search(rest, 1)
+                named = rest[: role.start()] if role else rest
+                n = name_prefix(named.split())
+                if n:
+                    name = " ".join(w.rstrip(",.;:") for w in named.split()[:n])
+                    out.append(
+                        Person(name, rest[role.start() :].strip(" ,;.") if role else None, row)
+                    )
+                    break
     return out
 
 
@@ -1063,7 +1155,7 @@ def understand(text: str) -> DocumentFacts:
     if facts.type == "plan":
         facts.planned = _planned(body, year)
     elif facts.type == "report":
-        facts.held = _held(body, year)
+        facts.held = _held(body, year) + _table_held(body)
         _totals(body, facts)
     subject = facts.subject or ""
     if subject and not _core(_topics(subject)) and not _is_training(subject):
