@@ -422,3 +422,14 @@ def test_harness_link_precision_and_recall(capsys: pytest.CaptureFixture[str]) -
     assert "wrong link: ('T-D01', 'P2', 'T-A02')" in out
     assert "missed link: ('T-D01', 'P9', 'T-A02')" in out
     assert json.loads(TINY.read_text("utf-8").splitlines()[0])["kind"] == "document"
+
+
+def test_held_on_a_day_without_its_year() -> None:
+    text = doc(
+        "5/BC-UBND",
+        """BÁO CÁO
+Kết quả công tác phát ngôn năm 2024
+1. Ngày 15/3, tổ chức Hội nghị tập huấn kỹ năng phát ngôn cho 120 học viên.
+""",
+    ).replace("ngày 05 tháng 3 năm 2024", "ngày 10 tháng 01 năm 2025")
+    assert [(h.date, h.attendance) for h in understand(text).held] == [("2024-03-15", 120)]

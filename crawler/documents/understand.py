@@ -794,6 +794,7 @@ _ORDINAL = re.compile(r"^((?:Lớp|Đợt|Khóa|Khoá)\s+(?:thứ\s+)?\w+)$", re
 _LEAD_COUNT = re.compile(r"^(?:Tổ chức|Mở|Phối hợp tổ chức)\s+\d{1,2}\s+", re.I)
 
 
+_DAY_MONTH = re.compile(r"(?<=ngày )\d{1,2}\s*/\s*\d{1,2}(?![\d/])", re.I)
 # "Trong tháng 10/2023", "Từ tháng 9 đến tháng 11/2022": a held training dated by month only.
 _MONTH_OPENING = re.compile(
     r"^\W*(?:[a-zđ][.)]\s*)?(?:trong|từ|vào)\s+(?:\d{1,2}\s+)?tháng\s+\d{1,2}", re.I
@@ -879,7 +880,7 @@ def _table_held(lines: list[str]) -> list[Held]:
     return out
 
 
-def _held(lines: list[str], doc_year: int | None) -> list[Held]:
+def _held(lines: list[str], doc_year: int | None, doc_date: str | None = None) -> list[Held]:
     """Trainings a report says were held: a sentence or bullet with a full date and a
     training ("Ngày 23/5/2024, tổ chức Hội nghị tập huấn ... cho 120 học viên", "- Hội nghị
     tập huấn ... (ngày 16/5/2024, tại TP. Thanh Hóa) với 210 đại biểu")."""
@@ -888,7 +889,17 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
     for line in lines:
         if line.rstrip().endswith(":") and _is_training(line):
             lead = _LEAD_COUNT.sub("", re.sub(r"^\W*(?:[a-zđ\d][.)]\s*)?", "", line)).rstrip(" :")
-        for sentence in _SENTENCE_END.split(line):
+        for written in _SENTENCE_END.split(line):
+            sentence = written
+            if doc_year and not _NUM_DATE.search(sentence):
+                # "Ngày 15/3, tổ chức ...": a day of the report's year (of the year before, for
+                # a day after the report's date)
+                day_month = _DAY_MONTH.search(sentence)
+                if day_month:
+                    dm = [int(x) for x in re.findall(r"\d+", day_month.group(0))]
+                    on = _iso(dm[0], dm[1], doc_year)
+                    y = doc_year - 1 if doc_date and on and on > doc_date else doc_year
+                    sentence = _DAY_MONTH.sub(rf"\g<0>/{y}", sentence)
             folded = fold(sentence)
             d = _NUM_DATE.search(sentence)
             if d is None:
@@ -930,7 +941,7 @@ def _held(lines: list[str], doc_year: int | None) -> list[Held]:
                     date=when,
                     place=place.group(1).strip() if place else None,
                     attendance=int(re.sub(r"[.,]", "", people.group(1))) if people else None,
-                    evidence=sentence,
+                    evidence=written,
                 )
             )
     return out
@@ -1155,7 +1166,7 @@ def understand(text: str) -> DocumentFacts:
     if facts.type == "plan":
         facts.planned = _planned(body, year)
     elif facts.type == "report":
-        facts.held = _held(body, year) + _table_held(body)
+        facts.held = _held(body, year, facts.date) + _table_held(body)
         _totals(body, facts)
     subject = facts.subject or ""
     if subject and not _core(_topics(subject)) and not _is_training(subject):
