@@ -1,13 +1,17 @@
-"""Evaluate the attached-document readers and understanding on the independent sets.
+"""Evaluate the attached-document readers, understanding and links on the independent sets.
 
     .venv/bin/pip install fpdf2 pillow   # the PDF and scan builders, as for make_files.py
-    .venv/bin/python bench/eval_documents_independent.py --split dev|heldout [-v] [--formats ...]
+    .venv/bin/python bench/eval_documents_independent.py --split dev [-v] [--formats ...]
+    .venv/bin/python bench/eval_documents_independent.py --set PATH.jsonl [-v]
 
-The sets (tests/eval/documents/independent/, see SPLIT.txt) were written by two writers who never
-saw pressnews' code: writer R is the development split (its errors may be studied and the rules
-fixed), writer S the held-out split (run once, HELDOUT_RUN_1.txt). Each line is one document:
-its Unicode text and labels (type, number, issuer, date, signer, province, planned, held,
-attendance_total, spokespeople).
+The sets were written by writers who never saw pressnews' code (tests/eval/documents/independent/,
+see SPLIT.txt). Writers R and S are development data (`--split dev`; S was held out once,
+HELDOUT_RUN_1.txt, then its errors were read). `--set PATH` runs any file in the same format:
+one JSON object per line, documents ({"id", "kind": "document" (or no kind), "text", "labels":
+{type, number, issuer, date, signer {name, role}, province, planned [{key, topic, audience, when,
+place}], held, attendance_total, spokespeople}}) and, optionally, news articles ({"id", "kind":
+"article", "title", "date", "province", "body", "carries_out": {"document", "planned": key} or
+null, "relevant"}). The held-out set of issue 14 (writer U) is run so, once, by the lead.
 
 1. Text recovery. Each text is rendered into every format the existing evaluation builds, by
    the same builders (tests/fixtures/documents/make_documents.py): typed PDF, DOCX, DOC (by
@@ -48,7 +52,17 @@ attendance_total, spokespeople).
    - attendance_total: for documents labelled "report", the tool's totals["attendees"] equals
      the label (null against none is right).
    - spokespeople (P/R over all documents): folded full names, as sets per document.
-3. Planned-vs-held links cannot be measured here: the writers' sets have no linked articles.
+3. Planned-vs-held links (sets with articles). For each document understood as a plan (text
+   read from the typed PDF, the DOCX, the OCR), its planned trainings are linked by
+   indexer.documents.link_planned to the set's articles, as bench/eval_documents.py does: each
+   article judged relevant and given topics by the crawl's own enrichment
+   (crawler.enrich.relevance.judge), its date the event date, the candidates those of the
+   plan's province (indexer.documents.same_province_units: its 2025 unit and old units too).
+   A predicted link (document, label key, article) takes the key of the labelled planned
+   training whose topic shares most words with the found one (token F1 of folded words; none
+   when no word is shared). It is right when the article's carries_out names that document
+   and key. Precision over the links made, recall over the articles' carries_out; -v prints
+   the wrong and the missed links.
 """
 
 from __future__ import annotations

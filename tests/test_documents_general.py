@@ -433,3 +433,28 @@ Kết quả công tác phát ngôn năm 2024
 """,
     ).replace("ngày 05 tháng 3 năm 2024", "ngày 10 tháng 01 năm 2025")
     assert [(h.date, h.attendance) for h in understand(text).held] == [("2024-03-15", 120)]
+
+
+def test_items_named_by_subject_under_a_heading_of_trainings() -> None:
+    f = understand(
+        doc(
+            "19/KH-UBND",
+            """KẾ HOẠCH
+Bồi dưỡng nghiệp vụ phát ngôn năm 2024
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao kỹ năng phát ngôn cho cán bộ.
+II. CÁC LỚP BỒI DƯỠNG
+1. Kỹ năng phát ngôn cho lãnh đạo cấp huyện
+a) Nội dung tập huấn: quy định về phát ngôn; trả lời phỏng vấn.
+b) Thời gian tổ chức thực hiện: tháng 4/2024.
+2. Thông tin đối ngoại vùng biên giới
+- Thời gian: Quý III/2024.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Thông tin và Truyền thông tổ chức các lớp bồi dưỡng, thời gian: năm 2024.
+""",
+        )
+    )
+    assert [(p.topic, p.period) for p in f.planned] == [
+        ("Kỹ năng phát ngôn cho lãnh đạo cấp huyện", "tháng 4/2024"),
+        ("Thông tin đối ngoại vùng biên giới", "Quý III/2024"),
+    ]

@@ -69,7 +69,7 @@ _NAMED_ITEM = re.compile(
 )
 _FIELD = re.compile(
     r"^\s*(?:[-–+•*]|[a-zđ][.)])?\s*(Đối tượng|Thành phần|Thời gian|Địa điểm|Nội dung)"
-    r"(?:\s+(?:tổ chức|thực hiện|dự kiến|tham dự|tham gia))?\s*:\s*(.+?)\s*\.?$",
+    r"(?:\s+[a-zà-ỹđ]+){0,4}\s*:\s*(.+?)\s*\.?$",  # "Thời gian tổ chức:", "Nội dung tập huấn:"
     re.I,
 )
 _TRAINING_WORDS = re.compile(
@@ -703,6 +703,9 @@ _CLASS_ROW = re.compile(
     re.I,
 )
 _BULLET = re.compile(r"^\s*[-–+•*]\s+(.+?)\s*$")
+_SECTION = re.compile(r"^\s*[IVX]{1,4}\s*[.)/-]\s*\S")
+# Sections of a plan that are not its trainings.
+_NOT_PLANS = re.compile(r"\b(?:to chuc thuc hien|kinh phi|muc dich|yeu cau|danh gia|ket qua)\b")
 
 
 def _class_item(head: Planned, ordinal: str, rest: str, year: int | None) -> Planned:
@@ -736,9 +739,12 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
     current: Planned | None = None
     active = False  # current is a training being read
     with_classes: list[Planned] = []
+    of_trainings = False  # under a section heading that names trainings ("II. CÁC LỚP TẬP HUẤN")
     for line in lines:
         if "|" in line:
             continue
+        if _SECTION.match(line) or (line.isupper() and len(line) > 8):
+            of_trainings = _is_training(line) and not _NOT_PLANS.search(fold(line))
         cls = _CLASS_ROW.match(line)
         if cls and active and current is not None:
             out.append(_class_item(current, cls.group(1), cls.group(2), year))
@@ -750,7 +756,10 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
         if item and not f:
             current = _item(item.group(2).rstrip(".:;"), year)
             current.evidence = line
-            active = _is_training(current.topic)
+            # an item under a heading of trainings is one, named by its subject only ("1. Kỹ
+            # năng phát ngôn cho lãnh đạo cấp huyện"), when it is numbered, not lettered
+            named = of_trainings and item.group(1)[0].isdigit()
+            active = _is_training(current.topic) or named
             if active:
                 out.append(current)
             continue
