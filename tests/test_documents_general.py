@@ -458,3 +458,20 @@ III. TỔ CHỨC THỰC HIỆN
         ("Kỹ năng phát ngôn cho lãnh đạo cấp huyện", "tháng 4/2024"),
         ("Thông tin đối ngoại vùng biên giới", "Quý III/2024"),
     ]
+
+
+def test_a_name_a_pdf_wrapped_and_a_helper_who_does_not_speak() -> None:
+    f = understand(
+        doc(
+            "45/QĐ-UBND",
+            """QUYẾT ĐỊNH
+Về việc chỉ định người phát ngôn
+QUYẾT ĐỊNH:
+Điều 1. Chủ tịch UBND huyện là người phát ngôn của UBND huyện: ông K' Brỏi Ha
+Thương.
+Điều 2. Giao ông Tạ Quang Vinh, Chánh Văn phòng, làm đầu mối giúp người phát ngôn; ông Tạ Quang
+Vinh không thực hiện phát ngôn.
+""",
+        )
+    )
+    assert [p.name for p in f.spokespeople] == ["K' Brỏi Ha Thương"]

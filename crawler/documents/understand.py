@@ -23,7 +23,7 @@ from crawler.enrich.documents import extract_documents
 from crawler.enrich.relevance import judge
 from vnlang import gazetteer
 from vnlang.legaldocs import NUMBERED
-from vnlang.names import SURNAMES, is_person_name, name_prefix
+from vnlang.names import SURNAMES, is_name_word, is_person_name, name_prefix
 from vnlang.text import fold
 
 TYPES = ("plan", "report", "decision", "official_letter", "other")
@@ -190,6 +190,8 @@ class DocumentFacts:
 # A line that ends a sentence, an item or a heading; a line after one that does not, starting
 # in lower case or with a number that is not an item's ("310 lượt cán bộ"), continues it.
 _LINE_END = re.compile(r"[.:;!?…]$")
+# A line ending in a name after "ông"/"bà"/"đồng chí": the name may go on on the next line.
+_NAME_CUT = re.compile(r"(?<!\w)(?:ông|bà|đồng chí)(?:\s+[^\W\d_][^\s,.;:]*){1,4}$", re.I)
 _CONTINUES = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zđà-ỹ(]|\d+(?!(?:\.\d{1,2})*[.)-]\s)(?!\d*/))")
 
 
@@ -203,6 +205,9 @@ def _lines(text: str) -> list[str]:
         cells = [c.strip() for c in line.split("\t") if c.strip()]
         # a table row typed with tabs reads as the readers give a table's: "a | b | c"
         line = " | ".join(cells) if len(cells) >= 3 else " ".join(cells)
+        if out and _NAME_CUT.search(out[-1]) and is_name_word(line.split()[0].rstrip(",.;:")):
+            out[-1] = f"{out[-1]} {line}"  # "... ông K' Brỏi Ha" / "Thương, Chủ tịch ...": a wrap
+            continue
         if (
             out
             and not _LINE_END.search(out[-1])
@@ -1074,6 +1079,13 @@ _NOT_SPOKESPERSON = re.compile(
     r"khong (?:thuc hien|lam|con la|duoc giao|phai la)\s+(?:nhiem vu\s+|nguoi\s+)?phat ngon)"
 )
 _FORMER = re.compile(r"(?<!\w)nguyên\s")
+# The duty given in a sentence (folded): "là người phát ngôn", "là người được ủy quyền phát
+# ngôn", "Người phát ngôn của Sở ... là", "giao nhiệm vụ phát ngôn" (not "giúp người phát ngôn").
+_DUTY = re.compile(
+    r"\b(?:la|lam) nguoi (?:duoc )?(?:giao )?(?:nhiem vu |uy quyen )?phat ngon"
+    r"|\bnguoi (?:duoc (?:giao nhiem vu |uy quyen )?)?phat ngon\b[^;.]{0,60}?\b(?:la\b|:)"
+    r"|\b(?:uy quyen|giao nhiem vu|chi dinh|cong bo)\b[^;.]{0,40}?phat ngon"
+)
 
 
 def _role_before(before: str) -> str | None:
@@ -1111,7 +1123,7 @@ def _spokespeople(lines: list[str]) -> list[Person]:
             # given the duty there
             listed = not _ITEM_MARK.sub("", line[: m.start()]).strip()
             duty = fold(line)
-            if not listed and ("phat ngon" not in duty or _NOT_SPOKESPERSON.search(duty)):
+            if not listed and (not _DUTY.search(duty) or _NOT_SPOKESPERSON.search(duty)):
                 continue
             if _FORMER.search(line[m.end() :]) or _NOT_SPOKESPERSON.search(duty):
                 continue
