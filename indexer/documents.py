@@ -6,8 +6,11 @@ text a reader recovered (`crawler.documents.read`) and the facts understood from
 (`crawler.documents.understand`, as JSON in `extracted`). Links are computed when asked, from
 what is stored, so they follow new articles and documents without a rewrite:
 - a planned training (a plan's `planned` item) to the relevant articles that report a training
-  of the same province, on a shared core topic, within its period (a quarter or month, with a
-  week before and two after; the plan's year when it names no period), and to a report's
+  of the same province (its 2025 unit, or the old units of a 2025 unit, included), on a shared
+  core topic, within its period (a month, a range of months, a quarter, a half-year, with a
+  week before and a month after; the plan's year when it names no period), one article per
+  training, the best pairs first (shared topics, then the training's own words in the
+  article's title and lead, the place, a date inside the period itself); and to a report's
   `held` training of the same province and topic in that period;
 - a report's held training to the articles of the same province and topic within three days;
 - a document to the articles that attach it or link to it (`referrers`).
@@ -19,12 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from vnlang.gazetteer import lookup
+from vnlang.gazetteer import lookup, predecessors
 from vnlang.text import fold_fast as fold
 
 from .events import event_of_article, get_event
@@ -33,8 +37,15 @@ from .query import Term, parse_text
 from .sqlite_search import adjacency_expression, match_expression, province_units
 from .store import Store
 
-# Days before and after a planned period in which a training still counts as carrying it out.
-PERIOD_EARLY, PERIOD_LATE = 7, 14
+# Days before and after a planned period in which a training still counts as carrying it out
+# (trainings slip: a course planned for a month is often held a few weeks later). A training held
+# inside the period itself is preferred to one in this slack (`OUTSIDE_PENALTY`).
+PERIOD_EARLY, PERIOD_LATE = 7, 31
+OUTSIDE_PENALTY = 0.15
+# Beyond this many days after the period, the article must name the training recognisably: half
+# of its telling words (`word_overlap`) or its place.
+LATE_PLAIN = 14
+LATE_OVERLAP = 0.5
 # Days between a report's date for a training and an article's date for the same training.
 HELD_SLACK = 3
 _COLUMNS = (
@@ -427,14 +438,30 @@ def _units(province: str | None) -> set[str]:
     return {province, p.merged_into} if p else {province}
 
 
-def _articles_of(store: Store, province: str | None) -> list[dict[str, Any]]:
-    """Relevant articles of that province (or of its 2025 unit)."""
+def same_province_units(province: str | None) -> set[str]:
+    """The `province` values an article about a training of `province` may carry: the unit
+    itself, its 2025 unit (a plan of Bắc Kạn carried out after the merger is reported as Thái
+    Nguyên's) and, for a 2025 unit, the old units merged into it (an article dated before
+    the merger names its old province)."""
     if not province:
+        return set()
+    p = lookup(province)
+    if p is None:
+        return {province}
+    return {province, p.name, p.merged_into, *predecessors(p.name)}
+
+
+def _articles_of(store: Store, province: str | None) -> list[dict[str, Any]]:
+    """Relevant articles of that province (or of its 2025 unit, or of the old units of a 2025
+    unit)."""
+    units = sorted(same_province_units(province))
+    if not units:
         return []
+    marks = ",".join("?" * len(units))
     rows = store.conn.execute(
         "SELECT d.data FROM articles a JOIN article_docs d ON d.rowid = a.rowid "
-        "WHERE a.relevant = 1 AND a.duplicate_of IS NULL AND a.province = ?",
-        (province,),
+        f"WHERE a.relevant = 1 AND a.duplicate_of IS NULL AND a.province IN ({marks})",
+        units,
     )
     return [json.loads(r[0]) for r in rows]
 
@@ -485,27 +512,72 @@ def _place_bonus(place: str | None, article: dict[str, Any]) -> float:
     return 0.1 if words and " ".join(words) in text else 0.0
 
 
+# Words of a training's name that tell nothing about which training it is.
+_PLAIN_WORDS = frozenset(
+    fold(
+        "tập huấn bồi dưỡng hội nghị lớp tổ chức cho và của các năm kỹ năng nghiệp vụ công tác "
+        "cung cấp thông tin báo chí phát ngôn đối ngoại cán bộ"
+    ).split()
+)
+
+
+def word_overlap(topic: str, article: dict[str, Any]) -> float:
+    """The share of a training's telling words (its name less the words every training has)
+    that the article's title and first paragraph use: tells two trainings on one topic apart
+    ("... cho lãnh đạo cấp huyện" from "... cho cán bộ cấp xã")."""
+    words = {w for w in re.findall(r"[^\W\d_]+", fold(topic)) if w not in _PLAIN_WORDS}
+    if not words:
+        return 0.0
+    lead = (article.get("body") or "").split("\n", 1)[0][:600]
+    seen = set(re.findall(r"[^\W\d_]+", fold(f"{article.get('title') or ''} {lead}")))
+    return len(words & seen) / len(words)
+
+
+def _inside(item: dict[str, Any], when: str) -> bool:
+    """Is `when` inside the planned period itself (not only in its slack)?"""
+    return bool(item.get("start") and item.get("end") and item["start"] <= when <= item["end"])
+
+
 def link_planned(
     plan: dict[str, Any], articles: list[dict[str, Any]], reports: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """For each planned training of a plan: the article and the report entry that carried it
-    out (the best match each, or none). Pure: the caller gives the candidates."""
+    out (or none). An article carries out at most one training of the plan: every (training,
+    article) pair in the window on a shared core topic is scored, and pairs are taken best
+    first. Pure: the caller gives the candidates (the province's relevant articles)."""
     facts = plan["extracted"]
-    out: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for item in facts.get("planned", []):
+    items = facts.get("planned", [])
+    pairs: list[tuple[float, int, int]] = []
+    for i, item in enumerate(items):
         window = _window(item, facts.get("date"))
-        best: tuple[float, dict[str, Any]] | None = None
-        for a in articles:
+        if window is None:
+            continue
+        for j, a in enumerate(articles):
             when = _when(a)
-            if window is None or not when or not (window[0] <= when[:10] <= window[1]):
+            if not when or not (window[0] <= when[:10] <= window[1]):
                 continue
             score = _topic_score(item.get("topics", []), a.get("topics", []))
-            if score <= 0 or a["id"] in taken:
+            if score <= 0:
                 continue
-            score += _place_bonus(item.get("place"), a)
-            if best is None or score > best[0]:
-                best = (score, a)
+            place = _place_bonus(item.get("place"), a)
+            overlap = word_overlap(item.get("topic") or "", a)
+            late = item.get("end") and _days(item["end"], when) > LATE_PLAIN and when > item["end"]
+            if late and not place and overlap < LATE_OVERLAP:
+                continue  # weeks late and not recognisably the same training
+            score += place + 0.3 * overlap
+            if item.get("start") and not _inside(item, when[:10]):
+                score -= OUTSIDE_PENALTY
+            pairs.append((score, i, j))
+    chosen: dict[int, tuple[float, dict[str, Any]]] = {}
+    taken: set[int] = set()
+    for score, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if i in chosen or j in taken:
+            continue
+        chosen[i] = (score, articles[j])
+        taken.add(j)
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(items):
+        window = _window(item, facts.get("date"))
         held_by_report = None
         for r in reports:
             for h in r["extracted"].get("held", []):
@@ -516,15 +588,14 @@ def link_planned(
             if held_by_report:
                 break
         entry: dict[str, Any] = {"planned": item, "article": None, "report": held_by_report}
-        if best is not None:
-            a = best[1]
-            taken.add(a["id"])
+        if i in chosen:
+            score, a = chosen[i]
             entry["article"] = {
                 "id": a["id"],
                 "title": a.get("title"),
                 "url": a.get("url"),
                 "date": _when(a),
-                "score": round(best[0], 3),
+                "score": round(score, 3),
             }
         out.append(entry)
     return out

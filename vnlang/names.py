@@ -112,3 +112,45 @@ def is_foreign_word(word: str) -> bool:
     if not _LATIN.match(word) or len(word) < 2 or not word[0].isupper():
         return False
     return any(not is_vietnamese_syllable(p) for p in re.split(r"['’-]", word) if p)
+
+
+# One word of a person's name as documents write it: a capital then lower-case letters
+# ("Nguyễn", "Byă", "Kdăm"), a lone capital (the "Y" of Ê Đê men's names, the "A" of Mông
+# names), or a capital with an apostrophe, alone or joined to the next syllable ("K'" in "K'
+# Brỏi", "H'Lan", "Ma'Rơ").
+_NAME_WORD = re.compile(r"^[^\W\d_](?:['’](?:[^\W\d_][^\W\d_]*)?|[^\W\d_]*)$")
+
+
+def is_name_word(word: str) -> bool:
+    """Could `word` be one word of a Vietnamese person's name, any ethnic group's?"""
+    if not _NAME_WORD.match(word) or not word[0].isupper():
+        return False
+    parts = re.split(r"['’]", word, maxsplit=1)
+    lower = [parts[0][1:]] + ([parts[1][1:]] if len(parts) == 2 and parts[1] else [])
+    return all(not x or x.islower() for x in lower)
+
+
+def is_person_name(text: str) -> bool:
+    """Is `text` a person's full name: two to six name words (`is_name_word`), at least two of
+    them longer than one letter and not a country's name ("Nguyễn Văn An", "Y Kiêm Byă",
+    "H'Lan Niê Kdăm", "K' Brỏi Ha Thương", "Sùng A Páo"; not "Hà Lan", "Lưu VT", "Điều 3")."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or not all(is_name_word(w) for w in words):
+        return False
+    if text in COUNTRIES:
+        return False
+    return sum(1 for w in words if len(w.strip("'’")) > 1) >= 2
+
+
+def name_prefix(words: list[str]) -> int:
+    """How many of `words` (from the first) make a person's name: the longest run of name
+    words (up to six) that `is_person_name` accepts; 0 when none."""
+    run = 0
+    while run < len(words) and run < 6 and is_name_word(words[run].rstrip(",.;:)")):
+        run += 1
+        if words[run - 1] != words[run - 1].rstrip(",.;:)"):
+            break  # "Trứ," ends the name
+    for n in range(run, 1, -1):
+        if is_person_name(" ".join(w.rstrip(",.;:)") for w in words[:n])):
+            return n
+    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
@@ -11,6 +12,16 @@ from docx.opc.exceptions import PackageNotFoundError
 from .result import ReadResult
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_text(p: Any) -> str:
+    """A paragraph's text. Tabs (<w:tab/>) separate words; a paragraph of three or more cells
+    between tabs is a table row typed with tabs and reads as one: "a | b | c"."""
+    text = "".join(
+        (el.text or "") if el.tag == _W + "t" else "\t" for el in p.iter(_W + "t", _W + "tab")
+    )
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return " | ".join(cells) if len(cells) >= 3 else " ".join(cells)
 
 
 def read_docx(data: bytes) -> ReadResult:
@@ -22,7 +33,7 @@ def read_docx(data: bytes) -> ReadResult:
     body = document.element.body
     for block in body.iterchildren():
         if block.tag == _W + "p":
-            lines.append("".join(t.text or "" for t in block.iter(_W + "t")))
+            lines.append(_paragraph_text(block))
         elif block.tag == _W + "tbl":
             for row in block.iter(_W + "tr"):
                 cells = [
