@@ -30,7 +30,7 @@ from vnlang.text import fold
 
 @dataclass(frozen=True)
 class ReportInput:
-    doc: dict[str, Any]  # the exported article
+    doc: dict[str, Any]  # the exported article, without its body (`body_chars`: its length)
     record: ReportRecord
     facts: TrainingFacts
 
@@ -66,7 +66,10 @@ def report_record(doc: dict[str, Any], order: int) -> ReportInput:
         phase=facts.phase,
         words=distinctive_words(f"{title} {_lead(body, 400)}"),
     )
-    return ReportInput(doc, record, facts)
+    # The body is read here only: a recompute holds every relevant article of its provinces.
+    slim = {k: v for k, v in doc.items() if k not in ("body", "evidence")}
+    slim["body_chars"] = len(body)
+    return ReportInput(slim, record, facts)
 
 
 # Words that make a title the report of a training (a better event title than "Hội nghị").
@@ -78,7 +81,7 @@ def _best_title(reports: list[ReportInput]) -> str:
         title = r.doc.get("title") or ""
         return (
             1 if _TRAINING_TITLE.search(fold(title)) else 0,
-            len(r.doc.get("body") or "") // 400,
+            r.doc.get("body_chars", 0) // 400,
             len(title),
         )
 
@@ -201,9 +204,9 @@ def trainer_id_for(name: str, agency: str) -> str:
     return "tr-" + hashlib.sha1(f"{fold(name)}|{agency}".encode()).hexdigest()[:10]
 
 
-def _variant(a: str, b: str) -> bool:
-    """ "Lê Nghiêm" and "Lê Văn Nghiêm": same surname and given name, one without a middle name."""
-    wa, wb = fold(a).split(), fold(b).split()
+def _variant_words(wa: list[str], wb: list[str]) -> bool:
+    """ "Lê Nghiêm" and "Lê Văn Nghiêm" (as folded words): same surname and given name, one
+    without a middle name."""
     if wa == wb or len(wa) < 2 or len(wb) < 2:
         return False
     if wa[0] != wb[0] or wa[-1] != wb[-1]:
@@ -262,16 +265,23 @@ def build_trainers(events: list[Event]) -> tuple[list[Trainer], list[Event]]:
             )
             by_person[id(p)] = tr
             trainers.append(tr)
-    names = {fold(t.name): t for t in trainers}
     for persons in people.values():
         if len(persons) > 1:
             ids = [by_person[id(p)].id for p in persons]
             for p in persons:
                 by_person[id(p)].possibly_same = [i for i in ids if i != by_person[id(p)].id]
+    # Variants share their first and last words: only names of the same (surname, given name)
+    # are compared (all pairs of thousands of trainers took minutes).
+    names = {fold(t.name): t for t in trainers}
+    by_ends: dict[tuple[str, str], list[tuple[list[str], Trainer]]] = {}
+    for key, o in names.items():
+        words = key.split()
+        if len(words) >= 2:
+            by_ends.setdefault((words[0], words[-1]), []).append((words, o))
     for t in trainers:
-        t.see_also = sorted(
-            {o.id for k, o in names.items() if k != fold(t.name) and _variant(t.name, o.name)}
-        )
+        words = fold(t.name).split()
+        peers = by_ends.get((words[0], words[-1]), []) if len(words) >= 2 else []
+        t.see_also = sorted({o.id for w, o in peers if _variant_words(words, w)})
     out_events = []
     for ev in events:
         placed = [
