@@ -141,3 +141,50 @@ def test_snippet_marks_exactly_the_words_that_fold_to_a_query_word() -> None:
         plain = re.sub(r"<mark>.*?</mark>", " ", snippet)
         for word in re.findall(r"\w+", plain):
             assert fold(word) not in query, (text, query, snippet)
+
+
+def _report(n: int) -> str:
+    return " ".join(
+        f"Đoạn {k} của bản tin số {n}: hội nghị {n * 7 + k} bàn về {WORDS[(n + k) % len(WORDS)]}."
+        for k in range(12)
+    )
+
+
+@pytest.mark.parametrize("copies_apart", [200, 0], ids=["counted-in-fts", "counted-by-rows"])
+def test_a_listing_count_leaves_out_removed_articles_and_copies(
+    tmp_path, monkeypatch, copies_apart
+):
+    """A province listing's counts come from the FTS index (removed tag, copies taken off one
+    by one) or, with many copies, from the rows: the same numbers either way."""
+    import indexer.sqlite_search as sqlite_search
+    from indexer.history import mark_removed
+
+    monkeypatch.setattr(sqlite_search, "_MAX_COPIES_APART", copies_apart)
+    store = Store.open(tmp_path / "c.db")
+    rows = []
+    for i in range(10):
+        rows.append(
+            Article(
+                id=f"c{i}",
+                url=f"https://c.gov.vn/{i}.html",
+                source="c",
+                title=f"Tin số {i}",
+                # c1 and c7 are copies of c0 and c6 (the same text: the store links them)
+                body=_report({1: 0, 7: 6}.get(i, i)),
+                date=f"2024-01-{i + 1:02d}",
+                province="Hà Nam",
+                relevant=i < 6,
+                fetched_at="2025-01-01T00:00:00+00:00",
+            )
+        )
+    store.upsert_many([(a, None, None) for a in rows])
+    assert [store.get(f"c{i}")["duplicate_of"] for i in (1, 7)] == ["c0", "c6"]
+    mark_removed(store, "c2", "gone")
+    mark_removed(store, "c8", "gone")
+    result = SqliteSearch(store).search(Query(province="Hà Nam"))
+    # relevant: c0..c5, less the copy c1 and the removed c2; all: c0..c9 less c1, c7, c2, c8
+    assert result.total == 4
+    assert result.total + result.more_with_all == 6
+    shown = SqliteSearch(store).search(Query(province="Hà Nam", include_removed=True))
+    assert shown.total == 5
+    store.close()
