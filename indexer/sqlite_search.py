@@ -2,13 +2,14 @@
 
 Ranking (shared with the Elasticsearch backend): every query word must match (AND). Hits fall
 into tiers: the query's words adjacent and in order (+2: every consecutive pair of query words
-occurs as a pair, from the indexed syllable bigrams; Elasticsearch uses the phrase), all of them
-in the title (+1); inside a tier, BM25 with the title weighted 10x the body. `--sort date`
-orders by `date` instead.
+occurs adjacent: FTS5 phrase queries, or the indexed syllable bigrams of a store created before
+schema `_adjacency_by_phrases`; Elasticsearch uses the phrase), all of them in the title (+1);
+inside a tier, BM25 with the title weighted 10x the body. `--sort date` orders by `date` instead.
 
-Speed at 100,000 articles comes from: slim article rows (documents apart), relevance, province
-and year as zero-weight tag tokens inside the FTS match, rows joined only when an SQL-only
-filter or a date sort needs them, and the top hits chosen here (see README, Measurements).
+Speed comes from: slim article rows (documents apart), relevance, province and year as
+zero-weight tag tokens inside the FTS match, rows joined only when an SQL-only filter or a date
+sort needs them, BM25 only for the tiers that can fill the page, counts from the FTS index, and
+the top hits chosen here (see README, Measurements).
 """
 
 from __future__ import annotations
