@@ -1,6 +1,6 @@
 """Evaluate the attached-document readers, understanding and links on the independent sets.
 
-    .venv/bin/pip install fpdf2 pillow   # the PDF and scan builders, as for make_files.py
+    .venv/bin/pip install -e '.[bench]'   # the PDF and scan builders (fpdf2, pillow)
     .venv/bin/python bench/eval_documents_independent.py --split dev [-v] [--formats ...]
     .venv/bin/python bench/eval_documents_independent.py --set PATH.jsonl [-v]
 

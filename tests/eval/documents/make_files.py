@@ -1,7 +1,7 @@
 """Build the evaluation files: every source text of `source/` in six formats, into `files/`
 (for the first set here and the second in `set2/`).
 
-    .venv/bin/pip install fpdf2 pillow   # only to rebuild; the built files are committed
+    .venv/bin/pip install -e '.[bench]'   # only to rebuild; the built files are committed
     .venv/bin/python tests/eval/documents/make_files.py [--doc]
 
 Formats: typed PDF (.pdf), scanned PDF (.scan.pdf, 200 dpi, no text layer), DOCX (.docx),
