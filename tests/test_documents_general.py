@@ -475,3 +475,146 @@ Vinh không thực hiện phát ngôn.
         )
     )
     assert [p.name for p in f.spokespeople] == ["K' Brỏi Ha Thương"]
+
+
+# -- writer U's set as development data ------------------------------------------------------
+
+
+def test_a_training_written_as_one_sentence_takes_its_own_noun_phrase() -> None:
+    f = understand(
+        doc(
+            "12/KH-UBND",
+            """KẾ HOẠCH
+Bồi dưỡng nghiệp vụ phát ngôn năm 2024
+II. NỘI DUNG
+1. Trong quý II/2024, Sở Ngoại vụ chủ trì, phối hợp với Văn phòng UBND tỉnh tổ chức 02 lớp tập huấn kỹ năng phát ngôn và cung cấp thông tin cho báo chí cho lãnh đạo các phòng, ban cấp huyện tại thành phố Đồng Hới.
+2. Tháng 9/2024, phối hợp với Hội Nhà báo tỉnh mở 01 khóa bồi dưỡng thông tin đối ngoại cho phóng viên, biên tập viên, tổ chức tại Hội trường Báo Quảng Bình.
+""",
+        )
+    )
+    got = [(p.topic, p.start, p.end, p.place, p.audience) for p in f.planned]
+    assert got == [
+        (
+            "Lớp tập huấn kỹ năng phát ngôn và cung cấp thông tin cho báo chí",
+            "2024-04-01",
+            "2024-06-30",
+            "thành phố Đồng Hới",
+            "lãnh đạo các phòng, ban cấp huyện",
+        ),
+        (
+            "Khóa bồi dưỡng thông tin đối ngoại",
+            "2024-09-01",
+            "2024-09-30",
+            "Hội trường Báo Quảng Bình",
+            "phóng viên, biên tập viên",
+        ),
+    ]
+
+
+def test_a_training_named_before_a_colon_with_its_fields_after_it() -> None:
+    f = understand(
+        doc(
+            "13/KH-UBND",
+            """KẾ HOẠCH
+Công tác thông tin đối ngoại năm 2024
+II. NHIỆM VỤ
+a) Tập huấn xử lý khủng hoảng truyền thông: đối tượng là lãnh đạo các sở, ngành; thời gian tháng 10/2024; địa điểm Hội trường Sở Ngoại vụ.
+""",
+        )
+    )
+    p = f.planned[0]
+    assert (p.topic, p.audience, p.period, p.start, p.place) == (
+        "Tập huấn xử lý khủng hoảng truyền thông",
+        "lãnh đạo các sở, ngành",
+        "tháng 10/2024",
+        "2024-10-01",
+        "Hội trường Sở Ngoại vụ",
+    )
+
+
+def test_a_duty_referring_to_the_trainings_is_not_one() -> None:
+    f = understand(
+        doc(
+            "14/KH-UBND",
+            """KẾ HOẠCH
+Tập huấn kỹ năng phát ngôn năm 2024
+I. NỘI DUNG
+1. Tập huấn kỹ năng phát ngôn cho lãnh đạo cấp huyện
+- Thời gian: tháng 5/2024.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ chủ trì triển khai Kế hoạch; tổ chức các lớp tại Mục I.
+2.1. Phòng Báo chí chủ trì tham mưu tổ chức các hội nghị nêu trên.
+""",
+        )
+    )
+    assert [p.topic for p in f.planned] == ["Tập huấn kỹ năng phát ngôn cho lãnh đạo cấp huyện"]
+
+
+def test_an_acting_signer_keeps_the_prefix_and_a_joined_name_is_a_name() -> None:
+    sign = "\nNơi nhận:\n- Lưu: VT.\nQ. GIÁM ĐỐC\n(đã ký)\nLê Văn Tâm"
+    f = understand(doc("6/KH-SNV", "KẾ HOẠCH\nTập huấn kỹ năng phát ngôn\n", sign))
+    assert (f.signer, f.signer_role) == ("Lê Văn Tâm", "Q. Giám đốc")
+    sign = "\nNơi nhận:\n- Lưu: VT.\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n(đã ký)\nH'Điêm"
+    f = understand(doc("7/KH-SNV", "KẾ HOẠCH\nTập huấn kỹ năng phát ngôn\n", sign))
+    assert (f.signer, f.signer_role) == ("H'Điêm", "Phó Giám đốc")
+    assert is_person_name("K'Brơi") and not is_person_name("K'") and not is_person_name("VT")
+
+
+def test_an_ethnic_prefix_and_one_given_name_after_a_title() -> None:
+    assert is_person_name("Y Hoa", titled=True) and not is_person_name("Y Hoa")
+    assert name_prefix(["A", "Sáng,", "Phó", "Chủ", "tịch"], titled=True) == 2
+    assert not is_person_name("Hà Lan", titled=True) and not is_person_name("A B", titled=True)
+    f = understand(
+        doc(
+            "30/QĐ-UBND",
+            """QUYẾT ĐỊNH
+Về việc giao nhiệm vụ phát ngôn
+QUYẾT ĐỊNH:
+Điều 1. Giao nhiệm vụ phát ngôn như sau:
+1. Bà Y Hoa, Chánh Văn phòng UBND huyện, là người phát ngôn.
+2. Ông A Sáng, Phó Chủ tịch UBND huyện, được ủy quyền phát ngôn.
+""",
+        )
+    )
+    assert [p.name for p in f.spokespeople] == ["Y Hoa", "A Sáng"]
+
+
+def test_a_plan_whose_trainings_are_all_on_another_subject_is_other() -> None:
+    f = understand(
+        doc(
+            "90/KH-SKHCN",
+            """KẾ HOẠCH
+Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã năm 2025
+II. CÁC LỚP BỒI DƯỠNG
+1) Sử dụng nền tảng số dùng chung – công chức cấp xã – tháng 10/2025.
+2) Bảo đảm an toàn thông tin mạng – cán bộ quản trị hệ thống – tháng 11/2025.
+""",
+        )
+    )
+    assert f.type == "other" and f.planned == []
+    # a plan of trainings on no named subject keeps those on the work pressnews follows
+    f = understand(
+        doc(
+            "91/KH-UBND",
+            """KẾ HOẠCH
+Bồi dưỡng cán bộ năm 2025
+II. CÁC LỚP BỒI DƯỠNG
+1) Kỹ năng phát ngôn cho lãnh đạo cấp xã – tháng 10/2025.
+2) Sử dụng nền tảng số dùng chung – tháng 11/2025.
+""",
+        )
+    )
+    assert f.type == "plan" and len(f.planned) >= 1
+    # a title that names no subject ("Tập huấn nghiệp vụ năm 2025") does not make it "other"
+    f = understand(
+        doc(
+            "92/KH-UBND",
+            """KẾ HOẠCH
+Tập huấn nghiệp vụ năm 2025
+II. NỘI DUNG
+1. Lớp tập huấn kỹ năng soạn thảo văn bản
+- Thời gian: Quý III/2025.
+""",
+        )
+    )
+    assert f.type == "plan" and len(f.planned) == 1

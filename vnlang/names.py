@@ -130,27 +130,43 @@ def is_name_word(word: str) -> bool:
     return all(not x or x.islower() for x in lower)
 
 
-def is_person_name(text: str) -> bool:
+# One word that is a whole name: a one-letter ethnic prefix joined by an apostrophe to a
+# capitalised syllable ("K'Brơi", "H'Lan").
+_JOINED_NAME = re.compile(r"^[^\W\d_]['’][^\W\d_][^\W\d_]+$")
+# The one-letter prefixes of Ê Đê, Mông, Ba Na... names that may stand before a single given
+# name ("Y Mai", "A Khoa").
+ETHNIC_PREFIXES = frozenset({"Y", "A"})
+
+
+def is_person_name(text: str, titled: bool = False) -> bool:
     """Is `text` a person's full name: two to six name words (`is_name_word`), at least two of
     them longer than one letter and not a country's name ("Nguyễn Văn An", "Y Kiêm Byă",
-    "H'Lan Niê Kdăm", "K' Brỏi Ha Thương", "Sùng A Páo"; not "Hà Lan", "Lưu VT", "Điều 3")."""
+    "H'Lan Niê Kdăm", "K' Brỏi Ha Thương", "Sùng A Páo"; not "Hà Lan", "Lưu VT", "Điều 3"), or
+    one word joining a prefix to a syllable by an apostrophe ("K'Brơi"). `titled`: the text
+    follows "ông"/"bà"/"đồng chí", so an ethnic prefix and one given name ("Y Mai", "A Khoa")
+    is a name too."""
     words = text.split()
+    if len(words) == 1:
+        return bool(_JOINED_NAME.match(text)) and is_name_word(text)
     if not 2 <= len(words) <= 6 or not all(is_name_word(w) for w in words):
         return False
     if text in COUNTRIES:
         return False
+    if titled and len(words) == 2 and words[0] in ETHNIC_PREFIXES and len(words[1]) > 1:
+        return True
     return sum(1 for w in words if len(w.strip("'’")) > 1) >= 2
 
 
-def name_prefix(words: list[str]) -> int:
+def name_prefix(words: list[str], titled: bool = False) -> int:
     """How many of `words` (from the first) make a person's name: the longest run of name
-    words (up to six) that `is_person_name` accepts; 0 when none."""
+    words (up to six) that `is_person_name` accepts (`titled`: after "ông"/"bà"); 0 when
+    none."""
     run = 0
     while run < len(words) and run < 6 and is_name_word(words[run].rstrip(",.;:)")):
         run += 1
         if words[run - 1] != words[run - 1].rstrip(",.;:)"):
             break  # "Trứ," ends the name
     for n in range(run, 1, -1):
-        if is_person_name(" ".join(w.rstrip(",.;:)") for w in words[:n])):
+        if is_person_name(" ".join(w.rstrip(",.;:)") for w in words[:n]), titled):
             return n
     return 0

@@ -84,6 +84,19 @@ _TRAINING_START = re.compile(
 )
 
 
+# Trainings named by reference, without a subject ("tổ chức các lớp tại điểm 4 Mục II",
+# "các lớp nêu trên"): a duty of the plan's executing body, not a training of its own.
+_REFERENCE = re.compile(
+    r"\b(?:cac|nhung)\s+(?:lop|hoi nghi|khoa|dot|buoi)(?:\s+(?:tap huan|boi duong|dao tao))?"
+    r"(?=\s+(?:tai|neu|theo|o|tren|da neu|noi tren|thuoc|trong ke hoach)\b|\s*[.;,]|\s*$)"
+)
+
+
+def _names_training(text: str) -> bool:
+    """Does `text` name a training of its own (not one it refers to elsewhere)?"""
+    return _is_training(_REFERENCE.sub(" ", fold(text)))
+
+
 def _is_training(text: str) -> bool:
     folded = fold(text)
     if _TRAINING_START.match(folded):
@@ -492,7 +505,11 @@ def _signature(lines: list[str], facts: DocumentFacts) -> None:
             if role_lines:
                 last = role_lines[-1]
                 mark = _SIGN_MARK.match(last)
-                facts.signer_role = _role_case(mark.group(2) if mark else last)
+                if mark and mark.group(1) == "Q":
+                    # "Q. GIÁM ĐỐC": an acting head signs as such; the prefix is the role's
+                    facts.signer_role = "Q. " + _role_case(mark.group(2))
+                else:
+                    facts.signer_role = _role_case(mark.group(2) if mark else last)
                 facts.evidence["signer_role"] = " / ".join(role_lines)
             return
 
@@ -523,21 +540,81 @@ _COLUMNS = {
 }
 
 
+# The verb inside a sentence that opens with the time or the organiser ("Trong tháng 5/2022,
+# Ban Tuyên giáo chủ trì, phối hợp với ... tổ chức 01 lớp bồi dưỡng ..."): the training after it.
+_INNER_LEAD = re.compile(
+    r"(?:^|(?<=[\s,]))(?:tổ chức|mở)\s+(?:(?:\d{1,2}|các|một)\s+)?"
+    r"(?=(?:lớp|hội nghị|hội thảo|khóa|khoá|đợt|tọa đàm)\b)",
+    re.I,
+)
+# The audience after a training named in a sentence ("... cho người phát ngôn của ..."),
+# "cung cấp thông tin cho báo chí" kept whole.
+_FOR_AUDIENCE = re.compile(r"\s+cho\s+(?!báo chí)", re.I)
+_AUDIENCE_END = re.compile(_TOPIC_END.pattern + r"|,\s*(?:tổ chức|dự kiến)\b")
+# "Tên lớp: đối tượng là ...; thời gian ...; địa điểm ...": the training's fields in its line.
+_INLINE_FIELDS = re.compile(
+    r"^(.+?)\s*:\s*(?=(?:đối tượng|thành phần|thời gian|địa điểm)\b)(.+)$", re.I
+)
+_INLINE_FIELD = re.compile(
+    r"^(đối tượng|thành phần|thời gian|địa điểm)(?:\s+(?:là|tổ chức|dự kiến))?\s*:?\s*(.+)$",
+    re.I,
+)
+
+
+def _fields_item(name: str, rest: str, year: int | None) -> Planned:
+    """A training named before a colon with its fields after it, separated by semicolons."""
+    item = Planned(topic=name.strip(), topics=_topics(name))
+    for part in rest.split(";"):
+        f = _INLINE_FIELD.match(part.strip().rstrip("."))
+        if f is None:
+            continue
+        label, value = fold(f.group(1)), f.group(2).strip()
+        if label in ("doi tuong", "thanh phan"):
+            item.audience = value
+        elif label == "thoi gian":
+            item.period = value
+            item.start, item.end = _period(value, year)
+        else:
+            item.place = value
+    return item
+
+
 def _item(topic: str, year: int | None) -> Planned:
     """A planned training from an item's text; a prose item ("Lớp bồi dưỡng ... dành cho ...,
     dự kiến tổ chức trong tháng 6/2023 tại thành phố Long Xuyên") gives its period, place and
-    audience too."""
+    audience too; a sentence opening with the time or the organiser ("Trong tháng 5/2022, Ban
+    ... chủ trì, phối hợp với ... tổ chức 01 lớp ... cho người phát ngôn ...") takes the
+    training's own noun phrase as its topic; "Tên lớp: đối tượng là ...; thời gian ...; địa
+    điểm ..." the name before the colon."""
+    fields = _INLINE_FIELDS.match(topic)
+    if fields is not None:
+        return _fields_item(fields.group(1), fields.group(2), year)
+    whole = topic
+    sentence = False
     lead = _LEAD_VERB.match(topic)
+    inner = None if lead else _INNER_LEAD.search(topic)
     if lead:  # "Tổ chức 01 lớp tập huấn ...", "Phối hợp ... tổ chức hội nghị ...": the training
         topic = topic[lead.end() :]
         topic = topic[:1].upper() + topic[1:]
+    elif inner is not None and inner.start() > 0 and not _is_training(topic[: inner.start()]):
+        topic = topic[inner.end() :]
+        topic = topic[:1].upper() + topic[1:]
+        sentence = True
     item = Planned(topic=topic, topics=_topics(topic))
     end = _TOPIC_END.search(topic)
-    period = _PERIOD_IN.search(topic)
+    if sentence:
+        cut = _FOR_AUDIENCE.search(topic)
+        if cut is not None and (end is None or cut.start() < end.start()):
+            tail = topic[cut.end() :]
+            stop = _AUDIENCE_END.search(tail)
+            item.audience = tail[: stop.start() if stop else None].strip(" ,.")
+            end = cut
+    period = _PERIOD_IN.search(whole if sentence else topic)
     if end is None and period is None:
         return item
     if end is not None:
         item.topic = topic[: end.start()].rstrip(" ,")
+        item.topics = _topics(item.topic) if sentence else item.topics
     if period is not None:
         item.period = period.group(0)
         item.start, item.end = _period(item.period, year)
@@ -764,7 +841,8 @@ def _planned(lines: list[str], year: int | None) -> list[Planned]:
             # an item under a heading of trainings is one, named by its subject only ("1. Kỹ
             # năng phát ngôn cho lãnh đạo cấp huyện"), when it is numbered, not lettered
             named = of_trainings and item.group(1)[0].isdigit()
-            active = _is_training(current.topic) or named
+            own = _names_training(item.group(2))  # not "tổ chức các lớp tại mục 1"
+            active = (own and _is_training(current.topic)) or named
             if active:
                 out.append(current)
             continue
@@ -1113,7 +1191,7 @@ def _spokespeople(lines: list[str]) -> list[Person]:
             continue
         for m in _HONORIFIC.finditer(line):
             words = line[m.end() :].split()
-            n = name_prefix(words)
+            n = name_prefix(words, titled=True)
             if not n:
                 continue
             name = " ".join(w.rstrip(",.;:)") for w in words[:n])
@@ -1154,6 +1232,20 @@ def _convened(lines: list[str], facts: DocumentFacts) -> list[Held]:
         evidence = "\n".join(x for x in lines if _FIELD.match(x) or _VV.match(x))
         return [Held(topic[:1].upper() + topic[1:], _topics(topic), when, place, None, evidence)]
     return []
+
+
+# The words of a training plan's title that name no subject ("Tập huấn nghiệp vụ năm 2023").
+_GENERIC_TITLE = re.compile(
+    r"\b(?:tap huan|boi duong|dao tao|to chuc|lop|hoi nghi|nghiep vu|chuyen mon|kien thuc|"
+    r"ky nang|cho|can bo|cong chuc|vien chuc|nam (?:19|20)\d\d|giai doan|ke hoach|cac|va)\b"
+    r"|[\d,.;:/()–-]"
+)
+
+
+def _names_a_subject(title: str) -> bool:
+    """Does a training plan's title name what its trainings are about ("... kỹ năng số và an
+    toàn thông tin ..."), not only that they are trainings ("Tập huấn nghiệp vụ năm 2023")?"""
+    return len(_GENERIC_TITLE.sub(" ", fold(title)).split()) >= 2
 
 
 def understand(text: str) -> DocumentFacts:
@@ -1201,6 +1293,19 @@ def understand(text: str) -> DocumentFacts:
             facts.type = "other"
             facts.totals = {}
             facts.evidence["type"] = f"{facts.evidence.get('type', '')} (subject: {subject})"
+    elif (
+        subject
+        and not _core(_topics(subject))
+        and _names_a_subject(subject)
+        and facts.type in ("plan", "report")
+        and (facts.planned or facts.held)
+        and not any(_core(_topics(f"{t.topic} {t.evidence}")) for t in facts.planned + facts.held)
+    ):
+        # A plan or report of trainings on another subject only (digital skills, information
+        # security): no training of the work pressnews follows, a near-miss: "other".
+        facts.type = "other"
+        facts.planned, facts.held, facts.totals = [], [], {}
+        facts.evidence["type"] = f"{facts.evidence.get('type', '')} (subject: {subject})"
     for p in facts.planned:
         # A training named without its subject ("Hội nghị bồi dưỡng cho báo cáo viên") takes the
         # topics of its item's lines ("Nội dung: ..."), else of the plan's subject, so that it
