@@ -84,6 +84,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "documents"))
 
+from bench.eval_documents import token_f1  # noqa: E402
 from crawler.documents.read import read  # noqa: E402
 from crawler.documents.understand import DocumentFacts, understand  # noqa: E402
 from crawler.enrich.relevance import judge  # noqa: E402
@@ -102,18 +103,6 @@ FORMATS = {
     "tcvn3": ("TCVN3 DOCX", ".tcvn3.docx"),
     "vni": ("VNI DOCX", ".vni.docx"),
 }
-
-
-def token_f1(got: str, want: str, lower: bool = True) -> float:
-    def tokens(t: str) -> Counter[str]:
-        return Counter(re.findall(r"\w+", t.lower() if lower else t))
-
-    a, b = tokens(got), tokens(want)
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(a.values()), common / sum(b.values())
-    return 2 * p * r / (p + r)
 
 
 def words_f1(a: str, b: str) -> float:
