@@ -492,10 +492,12 @@ class SqliteSearch:
             [*shown_args, q.limit],
         ).fetchall()
 
+        # Without SQL-only filters a count is the FTS index's, less the copies (read once here).
+        copies = None if where else self._copy_rowids()
+
         def count(match: str | None) -> int:
-            listed = None if where or match is None else self._count_listed(match, q)
-            if listed is not None:
-                return listed
+            if match is not None and copies is not None:
+                return self._count_listed(match, q, copies)
             src, src_args = source(match)
             return self.conn.execute(
                 f"SELECT count(*) FROM {src} WHERE {cond}", src_args
@@ -505,14 +507,9 @@ class SqliteSearch:
         total_all = total if q.include_all else count(fts(tags))
         return [(r[0], 0.0) for r in rows], total, total_all
 
-    def _count_listed(self, match: str, q: Query) -> int | None:
-        """The rows of an FTS expression a listing shows (not removed, not a copy of a report),
-        counted in the FTS index alone: removed articles carry the removed tag, and the copies
-        (few: the duplicate_of index finds them) are taken off one by one. None when copies are
-        too many for that (the caller joins the rows instead). At 1,000,000 articles a province
-        holds ~100,000: counting them through the rows took 140 ms, through the index ~2 ms."""
-        if not q.include_removed:
-            match = f"({match}) NOT tags : {REMOVED_TAG}"
+    def _copy_rowids(self) -> list[int] | None:
+        """The rowids of the stored copies of reports (few: the duplicate_of index finds them),
+        or None when they are too many to be taken off a count one by one."""
         copies = [
             r[0]
             for r in self.conn.execute(
@@ -520,8 +517,15 @@ class SqliteSearch:
                 (_MAX_COPIES_APART + 1,),
             )
         ]
-        if len(copies) > _MAX_COPIES_APART:
-            return None
+        return None if len(copies) > _MAX_COPIES_APART else copies
+
+    def _count_listed(self, match: str, q: Query, copies: list[int]) -> int:
+        """The rows of an FTS expression a listing shows (not removed, not a copy of a report),
+        counted in the FTS index alone: removed articles carry the removed tag, and the `copies`
+        are taken off one by one. At 1,000,000 articles a province holds ~100,000: counting
+        them through the rows took 140 ms, through the index ~2 ms."""
+        if not q.include_removed:
+            match = f"({match}) NOT tags : {REMOVED_TAG}"
         n = self.conn.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
         ).fetchone()[0]
