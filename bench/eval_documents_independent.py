@@ -218,6 +218,24 @@ def training_content(f: DocumentFacts) -> bool:
 def score(docs: list[dict], texts: dict[str, str], verbose: bool) -> list[tuple[str, str]]:
     ok: dict[str, list[bool]] = defaultdict(list)
     counts = {k: [0, 0, 0] for k in ("planned", "held", "spokespeople")}  # tp, fp, fn
+
+    def tally(
+        key: str, m: list[tuple[int, int]], got: list[str], want: list[str], doc: str
+    ) -> None:
+        """Count the matched pairs `m` of predicted and labelled items; print the rest (-v)."""
+        c = counts[key]
+        c[0] += len(m)
+        c[1] += len(got) - len(m)
+        c[2] += len(want) - len(m)
+        if verbose and (len(m) < len(got) or len(m) < len(want)):
+            mi, mj = {i for i, _ in m}, {j for _, j in m}
+            for i, text in enumerate(got):
+                if i not in mi:
+                    print(f"    {doc}: {key} wrong: {text}")
+            for j, text in enumerate(want):
+                if j not in mj:
+                    print(f"    {doc}: {key} missed: {text}")
+
     held_att: list[bool] = []
 
     def check(key: str, good: bool, doc: str, got: Any, want: Any) -> None:
@@ -275,19 +293,13 @@ def score(docs: list[dict], texts: dict[str, str], verbose: bool) -> list[tuple[
                 if want is not None and (got is None or got[1] < want[0] or got[0] > want[1]):
                     continue
                 cand.append((s, i, j))
-        m = match(cand)
-        c = counts["planned"]
-        c[0] += len(m)
-        c[1] += len(f.planned) - len(m)
-        c[2] += len(g["planned"]) - len(m)
-        if verbose and (len(m) < len(f.planned) or len(m) < len(g["planned"])):
-            mi, mj = {i for i, _ in m}, {j for _, j in m}
-            for i, p in enumerate(f.planned):
-                if i not in mi:
-                    print(f"    {doc}: planned wrong: {p.topic!r} {p.period!r}")
-            for j, q in enumerate(g["planned"]):
-                if j not in mj:
-                    print(f"    {doc}: planned missed: {q['topic']!r} {q.get('when')!r}")
+        tally(
+            "planned",
+            match(cand),
+            [f"{p.topic!r} {p.period!r}" for p in f.planned],
+            [f"{q['topic']!r} {q.get('when')!r}" for q in g["planned"]],
+            doc,
+        )
         # held
         cand = []
         for i, h in enumerate(f.held):
@@ -296,20 +308,15 @@ def score(docs: list[dict], texts: dict[str, str], verbose: bool) -> list[tuple[
                 if s >= 0.5 and (q.get("date") is None or q["date"] == h.date):
                     cand.append((s, i, j))
         m = match(cand)
-        c = counts["held"]
-        c[0] += len(m)
-        c[1] += len(f.held) - len(m)
-        c[2] += len(g["held"]) - len(m)
+        tally(
+            "held",
+            m,
+            [f"{h.topic!r} {h.date}" for h in f.held],
+            [f"{q['topic']!r} {q.get('date')}" for q in g["held"]],
+            doc,
+        )
         for i, j in m:
             held_att.append(f.held[i].attendance == g["held"][j].get("attendance"))
-        if verbose and (len(m) < len(f.held) or len(m) < len(g["held"])):
-            mi, mj = {i for i, _ in m}, {j for _, j in m}
-            for i, h in enumerate(f.held):
-                if i not in mi:
-                    print(f"    {doc}: held wrong: {h.topic!r} {h.date}")
-            for j, q in enumerate(g["held"]):
-                if j not in mj:
-                    print(f"    {doc}: held missed: {q['topic']!r} {q.get('date')}")
         if g["type"] == "report":
             got = f.totals.get("attendees")
             check(
