@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
+from itertools import pairwise
 from typing import Any
 
 from vnlang.gazetteer import search_units
@@ -33,9 +34,20 @@ from .store import Store
 _BM25 = "bm25(articles_fts, 10.0, 1.0, 4.0, 0.0, 0.0)"
 # The same over the title column alone: not zero exactly when a phrase of the match is in it.
 _TITLE_BM25 = "bm25(articles_fts, 1.0, 0.0, 0.0, 0.0, 0.0)"
-# Up to this many rows, a full-text test of given rows looks each up (~50 us a row) rather than
-# passing over every match of the expression.
-_LOOKUP_UP_TO = 64
+# Up to this many rows, the ranking tiers of given rows are read from their text (~50 us a row)
+# rather than found by a pass over every match of the tier's expression.
+_CHECK_UP_TO = 64
+# A token of the full-text index (FTS5 unicode61: letters and digits), and a word of the bigram
+# column of older stores (`fts.pairs_text`).
+_TOKENS = re.compile(r"[^\W_]+")
+_PAIR_WORDS = re.compile(r"\w+")
+# A query of several terms is first answered from one BM25 pass over its matches when they are
+# at most 1/_PROBE_SHARE of the store (at least _PROBE_MIN_ROWS): scoring a row costs ~3 us, a
+# pass over the lists of common syllables ~20 ms at 1,000,000 articles (see `_top_tier_by_bm25`).
+_PROBE_SHARE = 64
+_PROBE_MIN_ROWS = 2_000
+# Rows of a page's candidates tested against the top tier before the tier passes take over.
+_TIER_CHECKS = 256
 # Up to this many stored copies of reports, a listing's count is taken from the FTS index alone.
 _MAX_COPIES_APART = 200
 # A date range of up to this many years also becomes year tokens in the FTS match.
@@ -115,9 +127,14 @@ def province_units(name: str, exact: bool) -> list[str]:
 class SqliteSearch:
     """`SearchBackend` over a `Store`."""
 
-    def __init__(self, store: Store, *, pairs: bool | None = None) -> None:
+    def __init__(
+        self, store: Store, *, pairs: bool | None = None, probe_rows: int | None = None
+    ) -> None:
         """`pairs`: answer the adjacency tier from the bigram column (True) or by phrase queries
-        (False); default: bigrams when the store writes them (`Store.writes_pairs`)."""
+        (False); default: bigrams when the store writes them (`Store.writes_pairs`).
+        `probe_rows`: the most matches answered by one BM25 pass (default: by the store's size;
+        tests set it to compare both ways)."""
+        self.probe_rows = probe_rows
         self.store = store
         self.conn = store.conn
         self.pairs = store.writes_pairs if pairs is None else pairs
@@ -256,6 +273,12 @@ class SqliteSearch:
             in_title: set[int] | None = None
             total = -1
             if adjacency:
+                first = self._top_tier_by_bm25(shown, terms, hidden, q.limit)
+                if first is not None:
+                    scores, total, top = first
+                    if top is not None:  # the page: the top tier's best rows
+                        adjacent = in_title = top
+            if adjacency and scores is None:
                 upper_tier = with_tags(f"({expr}) AND {adjacency}", shown_tags)
                 if self.pairs:  # zero-weight bigram phrases: the BM25 is the query's
                     scores = self._bm25(upper_tier, None)
@@ -318,10 +341,14 @@ class SqliteSearch:
             total_all = self._count(with_tags(expr, tags), pairs)
         if not scores:
             return [], 0, total_all
+        if len(scores) <= _CHECK_UP_TO and (in_title is None or (adjacency and adjacent is None)):
+            checked_title, checked_adjacent = self._tiers_by_text(set(scores), terms)
+            in_title = checked_title if in_title is None else in_title
+            adjacent = checked_adjacent if adjacency and adjacent is None else adjacent
         if adjacency and adjacent is None:
-            adjacent = self._rowids(with_tags(adjacency, shown_tags), set(scores))
+            adjacent = self._rowids(with_tags(adjacency, shown_tags))
         if in_title is None:
-            in_title = self._rowids(with_tags(title, shown_tags), set(scores))
+            in_title = self._rowids(with_tags(title, shown_tags))
 
         def score(rowid: int, bm25: float) -> float:
             bm = -bm25
@@ -415,6 +442,88 @@ class SqliteSearch:
             return dict(rows), set()
         return {r[0]: r[1] for r in rows}, {r[0] for r in rows if r[2] < 0}
 
+    def _top_tier_by_bm25(
+        self, shown: str, terms: list[Term], hidden: set[int], limit: int
+    ) -> tuple[dict[int, float], int, set[int] | None] | None:
+        """The page of a query of several terms from one BM25 pass over its matches, when they
+        are few enough (`_probe_rows`; else None, and the tier passes answer).
+
+        Rows are taken best BM25 first among those with a query word in the title (a title
+        BM25 above zero), and tested against the top tier (every term in the title and every
+        pair of query words adjacent: `_tiers_by_text`) a few at a time: the first `limit` that
+        pass, with every row of equal BM25, are the page, since no other tier outranks it.
+        Returns (BM25 of those rows, the count of matches, their rowids), or, when fewer than
+        `limit` rows pass among the first `_TIER_CHECKS`, (BM25 of every match, the count,
+        None). One pass instead of four at 1,000,000 articles: the walks over long lists of
+        common syllables (each ~20 ms) were most of a search."""
+        cap = (
+            max(_PROBE_MIN_ROWS, self._max_rowid() // _PROBE_SHARE)
+            if self.probe_rows is None
+            else self.probe_rows
+        )
+        cur = self.conn.execute(
+            f"SELECT rowid, {_BM25}, {_TITLE_BM25} FROM articles_fts WHERE articles_fts MATCH ?",
+            (shown,),
+        )
+        rows: list[tuple[int, float, float]] = []
+        while chunk := cur.fetchmany(1000):
+            rows.extend(chunk)
+            if len(rows) > cap:
+                cur.close()
+                return None
+        if hidden:
+            rows = [x for x in rows if x[0] not in hidden]
+        scores = {r: b for r, b, _ in rows}
+        candidates = sorted([(b, r) for r, b, t in rows if t < 0])  # bm25() negated: best first
+        found: list[tuple[float, int]] = []
+        checked = 0
+        size = min(_CHECK_UP_TO, limit + limit // 2 + 4)  # most of a page's rows pass at once
+        while checked < len(candidates) and checked < max(_TIER_CHECKS, 2 * limit):
+            batch = candidates[checked : checked + size]
+            checked += len(batch)
+            size = _CHECK_UP_TO
+            in_title, adjacent = self._tiers_by_text({r for _, r in batch}, terms)
+            found.extend(x for x in batch if x[1] in in_title and x[1] in adjacent)
+            if len(found) >= limit:
+                last = found[limit - 1][0]
+                if checked == len(candidates) or candidates[checked][0] > last:
+                    top = {r for _, r in found}
+                    return {r: b for r, b in scores.items() if r in top}, len(scores), top
+        return scores, len(scores), None
+
+    def _tiers_by_text(self, rowids: set[int], terms: list[Term]) -> tuple[set[int], set[int]]:
+        """Of these rows, those with every term in the title (`title : (terms)`) and those
+        where every pair of consecutive query words stands adjacent in the title or the body
+        (the adjacency tier), read from their indexed text. (FTS5 lookups of given rows seek
+        the next row that matches: for an expression few rows match, that was a walk to the
+        end of its lists for every row: up to 14 ms a row.)"""
+        words = _PAIR_WORDS if self.pairs else _TOKENS  # the bigram column's words, or FTS5's
+
+        def spaced(text: str, tokens: re.Pattern[str] = words) -> str:
+            return " " + " ".join(tokens.findall(text)) + " "
+
+        pairs = [spaced(f"{a} {b}") for a, b in pairwise(all_words(terms))]
+        phrases = [spaced(" ".join(t.words), _TOKENS) for t in terms]
+        in_title: set[int] = set()
+        adjacent: set[int] = set()
+        for rowid, title, body in self.conn.execute(
+            "SELECT rowid, title, body FROM articles_fts "
+            "WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(rowids)),),
+        ):
+            t = spaced(title, _TOKENS)
+            if all(p in t for p in phrases):
+                in_title.add(rowid)
+            if words is not _TOKENS:
+                t = spaced(title)
+            b = spaced(body)
+            if all(p in t or p in b for p in pairs):
+                adjacent.add(rowid)
+        return in_title, adjacent
+
+    def _max_rowid(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+
     def _rows(self, match: str, where: list[str], args: list[Any]) -> list[tuple[int, str]]:
         """(rowid, date or '') of every match meeting the SQL conditions, in rowid order."""
         cond = (" WHERE " + " AND ".join(where)) if where else ""
@@ -452,14 +561,9 @@ class SqliteSearch:
             }
         return {copy for copy, original in pairs if copy in matched and original in matched}
 
-    def _rowids(self, expr: str, among: set[int] | None = None) -> set[int]:
-        """The matches of an FTS expression; with `among`, only those of these rows (looked up
-        one by one when they are few: each lookup is a seek in every term's list, cheap for a
-        page of rows, far slower than one pass for thousands)."""
+    def _rowids(self, expr: str) -> set[int]:
+        """The matches of an FTS expression."""
         sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-        if among is not None and len(among) <= _LOOKUP_UP_TO:
-            sql += " AND rowid IN (SELECT value FROM json_each(?))"
-            return {r[0] for r in self.conn.execute(sql, (expr, json.dumps(sorted(among))))}
         return {r[0] for r in self.conn.execute(sql, (expr,))}
 
     def _by_date(

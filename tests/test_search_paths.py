@@ -15,8 +15,13 @@ from typing import Any
 import pytest
 
 from indexer.model import Article, Speaker
-from indexer.query import Query
-from indexer.sqlite_search import SqliteSearch
+from indexer.query import Query, all_words, parse_text
+from indexer.sqlite_search import (
+    SqliteSearch,
+    adjacency_expression,
+    adjacency_phrases,
+    match_expression,
+)
 from indexer.store import Store
 
 WORDS = ["phát", "ngôn", "báo", "chí", "thông", "tin", "tập", "huấn", "kỹ", "năng", "người"]
@@ -188,3 +193,30 @@ def test_a_listing_count_leaves_out_removed_articles_and_copies(
     shown = SqliteSearch(store).search(Query(province="Hà Nam", include_removed=True))
     assert shown.total == 5
     store.close()
+
+
+@pytest.mark.parametrize("q", QUERIES, ids=[repr(q) for q in QUERIES])
+def test_one_bm25_pass_and_the_tier_passes_give_the_same_answers(stores, q) -> None:
+    # A few matches: one BM25 pass, the top tier tested row by row best first; many (here
+    # forced with probe_rows=0): a pass per tier. Same page, scores and counts.
+    for store in stores:
+        for limit in (1, 3, 20, 1000):
+            one_pass = _answer(SqliteSearch(store), q, limit)
+            assert _answer(SqliteSearch(store, probe_rows=0), q, limit) == one_pass, limit
+
+
+@pytest.mark.parametrize(
+    "text", ["phát ngôn", "người phát ngôn", "báo chí thông tin", '"tập huấn" phát ngôn', "số 7"]
+)
+def test_tiers_read_from_the_text_are_the_index_tiers(stores, text) -> None:
+    # The rows of a page are placed in their tiers from their indexed text: the same rows as
+    # the full-text index's title and adjacency expressions (bigram column or phrases).
+    terms = parse_text(text)
+    words = all_words(terms)
+    for store in stores:
+        search = SqliteSearch(store)
+        every = {r[0] for r in store.conn.execute("SELECT rowid FROM articles_fts")}
+        in_title, adjacent = search._tiers_by_text(every, terms)
+        assert in_title == search._rowids(f"title : ({match_expression(terms)})")
+        by_index = adjacency_expression(words) if search.pairs else adjacency_phrases(words)
+        assert adjacent == search._rowids(by_index)
