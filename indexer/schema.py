@@ -97,6 +97,16 @@ def _adjacency_by_phrases(conn: sqlite3.Connection) -> None:
     )
 
 
+def _band_fingerprints(conn: sqlite3.Connection) -> None:
+    """A write finds its near-duplicate candidates' fingerprints in the band index itself
+    instead of joining every candidate's article row (~60 us of a 0.3 ms write at 100,000
+    articles, more as bands fill). Bands written before have none: their articles' rows are
+    read, as before. (Idempotent: a test replays migrations over a current schema.)"""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(dedup_bands)")}
+    if "fingerprint" not in columns:
+        conn.execute("ALTER TABLE dedup_bands ADD COLUMN fingerprint INTEGER")
+
+
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: articles (slim rows + JSON documents), raw pages, full-text index, near-duplicate bands,
     # crawl state, runs.
@@ -366,6 +376,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # New stores find adjacent words by phrase queries and leave the bigram column empty (see
     # the function); stores with articles keep their bigrams.
     _adjacency_by_phrases,
+    # The fingerprint beside each near-duplicate band (see the function).
+    _band_fingerprints,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -274,6 +274,14 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 _HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
+@functools.cache
+def _insert_sql(columns: tuple[str, ...]) -> str:
+    """The INSERT of an article row with these named values (built once, not per article)."""
+    return (
+        f"INSERT INTO articles({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    )
+
+
 def _content_hash(data: dict[str, Any]) -> str:
     stable = {k: v for k, v in data.items() if k not in ("fetched_at", "duplicate_of")}
     if stable.get("removed") is None:  # (hashes of stores older than page history unchanged)
@@ -468,7 +476,8 @@ class Store:
                 for chunk in _chunks(ids):
                     marks = ",".join("?" * len(chunk))
                     for r in self.conn.execute(
-                        "SELECT id, rowid, content_hash, first_seen, duplicate_of FROM articles "
+                        "SELECT id, rowid, content_hash, first_seen, duplicate_of, fingerprint "
+                        "FROM articles "
                         f"WHERE id IN ({marks})",
                         chunk,
                     ):
@@ -504,14 +513,16 @@ class Store:
             row = self._batch_rows.get(a.id)
         else:
             row = self.conn.execute(
-                "SELECT rowid, content_hash, first_seen, duplicate_of FROM articles WHERE id = ?",
+                "SELECT rowid, content_hash, first_seen, duplicate_of, fingerprint FROM articles "
+                "WHERE id = ?",
                 (a.id,),
             ).fetchone()
         fp = f.fingerprint
         fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
+        bands = dedup.band_keys(fp)
         a.first_seen = row["first_seen"] if row is not None else a.fetched_at or now_iso()
         if row is None or row["duplicate_of"] is None:
-            a.duplicate_of = self._find_original(a.id, fp)
+            a.duplicate_of = self._find_original(a.id, fp, bands)
         else:
             a.duplicate_of = row["duplicate_of"]
         data = a.to_dict()
@@ -562,9 +573,7 @@ class Store:
         }
         if row is None:
             values["first_seen"] = a.first_seen
-            cols = ", ".join(values)
-            marks = ", ".join(f":{k}" for k in values)
-            cur = self.conn.execute(f"INSERT INTO articles({cols}) VALUES ({marks})", values)
+            cur = self.conn.execute(_insert_sql(tuple(values)), values)
             rowid = cur.lastrowid
             outcome: UpsertOutcome = "new"
             self.conn.execute(
@@ -582,7 +591,7 @@ class Store:
                 (_JSON.encode(data), rowid),
             )
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-            self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (a.id,))
+            self._delete_bands(a.id, row["fingerprint"])
             outcome = "updated"
         self.conn.execute(
             "INSERT INTO articles_fts(rowid, title, body, extra, tags, pairs) VALUES (?, ?, ?, ?, ?, ?)",
@@ -596,10 +605,22 @@ class Store:
             ),
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO dedup_bands(band, article_id) VALUES (?, ?)",
-            [(b, a.id) for b in dedup.band_keys(fp)],
+            "INSERT OR IGNORE INTO dedup_bands(band, article_id, fingerprint) VALUES (?, ?, ?)",
+            [(b, a.id, fp_signed) for b in bands],
         )
         return outcome
+
+    def _delete_bands(self, article_id: str, fingerprint: int | None) -> None:
+        """Remove an article's near-duplicate bands: those of its stored fingerprint, found by
+        the band index (a search by article id alone would read the whole table)."""
+        if fingerprint is None:
+            self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (article_id,))
+            return
+        fp = fingerprint + (1 << 64) if fingerprint < 0 else fingerprint
+        self.conn.executemany(
+            "DELETE FROM dedup_bands WHERE band = ? AND article_id = ?",
+            [(b, article_id) for b in dedup.band_keys(fp)],
+        )
 
     def _save_evidence(self, article_id: str, evidence: list[Evidence]) -> bool:
         """Store an article's evidence; True when it differs from what was stored."""
@@ -624,21 +645,46 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def _find_original(self, article_id: str, fp: int) -> str | None:
-        """The id of an earlier-stored copy of the same report, if any (never a chain)."""
-        bands = dedup.band_keys(fp)
+    def _find_original(self, article_id: str, fp: int, bands: list[str]) -> str | None:
+        """The id of an earlier-stored copy of the same report, if any (never a chain);
+        `bands`: the fingerprint's `dedup.band_keys`."""
         marks = ",".join("?" * len(bands))
-        rows = self.conn.execute(
-            f"SELECT DISTINCT a.id, a.fingerprint, a.duplicate_of FROM dedup_bands b "
-            f"JOIN articles a ON a.id = b.article_id WHERE b.band IN ({marks}) AND a.id != ? "
-            f"ORDER BY a.rowid LIMIT 50",
-            (*bands, article_id),
-        ).fetchall()
-        for r in rows:
-            other = r["fingerprint"] + (1 << 64) if r["fingerprint"] < 0 else r["fingerprint"]
-            if dedup.near_duplicate(fp, other):
-                return r["duplicate_of"] or r["id"]
-        return None
+        candidates: dict[str, int | None] = {}
+        for other_id, other_fp in self.conn.execute(
+            f"SELECT article_id, fingerprint FROM dedup_bands WHERE band IN ({marks})", bands
+        ):
+            if other_id != article_id:
+                candidates[other_id] = other_fp
+        if not candidates:
+            return None
+        unknown = [i for i, f in candidates.items() if f is None]  # bands of older stores
+        if unknown:
+            candidates.update(
+                self._ids_values("SELECT id, fingerprint FROM articles WHERE id IN ({})", unknown)
+            )
+        near = [
+            i
+            for i, f in candidates.items()
+            if f is not None and dedup.near_duplicate(fp, f + (1 << 64) if f < 0 else f)
+        ]
+        if not near:
+            return None
+        first = None  # the earliest stored of them (bands of a deleted row find none)
+        for chunk in _chunks(near):
+            row = self.conn.execute(
+                "SELECT rowid, id, duplicate_of FROM articles "
+                f"WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY rowid LIMIT 1",
+                chunk,
+            ).fetchone()
+            if row is not None and (first is None or row["rowid"] < first["rowid"]):
+                first = row
+        return None if first is None else first["duplicate_of"] or first["id"]
+
+    def _ids_values(self, sql: str, ids: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for chunk in _chunks(ids):
+            out.update(self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+        return out
 
     def _save_raw(self, article_id: str, raw: RawPage) -> None:
         self.conn.execute(

@@ -105,6 +105,28 @@ def test_copy_of_a_report_links_to_the_original(tmp_path):
         assert s.duplicates_of(["a1"]) == {"a1": ["https://x.vn/a2"]}
 
 
+def test_a_copy_is_found_through_bands_written_without_fingerprints(tmp_path):
+    # Bands of a store older than schema 11 carry no fingerprint: the article rows give it.
+    body = " ".join(f"Câu số {i} của bản tin tập huấn phát ngôn tại Hà Nam." for i in range(40))
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(art("a0", body="Một bài khác hẳn về nông nghiệp."))
+        s.upsert(art("a1", body=body))
+        s.conn.execute("UPDATE dedup_bands SET fingerprint = NULL")
+        s.conn.commit()
+        s.upsert(art("a2", title="Bản tin tập huấn", body=body + " Nguồn: Báo Hà Nam."))
+        assert s.get("a2")["duplicate_of"] == "a1"
+        assert s.get("a0")["duplicate_of"] is None
+
+
+def test_an_updated_article_keeps_only_the_bands_of_its_new_text(tmp_path):
+    with Store.open(tmp_path / "p.db") as s:
+        s.upsert(art("a1", body="Nội dung đầu tiên của bài viết về phát ngôn báo chí."))
+        s.upsert(art("a1", body="Một nội dung khác hẳn, về nông nghiệp và du lịch cộng đồng."))
+        bands = s.conn.execute("SELECT band, fingerprint FROM dedup_bands").fetchall()
+        fp = s.conn.execute("SELECT fingerprint FROM articles WHERE id = 'a1'").fetchone()[0]
+        assert len(bands) == 4 and {b[1] for b in bands} == {fp}
+
+
 def test_first_seen_is_kept_and_undated_articles_have_no_date(tmp_path):
     with Store.open(tmp_path / "p.db") as s:
         s.upsert(art())
