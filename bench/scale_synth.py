@@ -32,7 +32,7 @@ from bench.synth import (
     person,
 )
 from indexer.fts import IndexFields, bigrams, decrees_key, fts_tags, index_fields, speakers_key
-from indexer.model import Article, Speaker
+from indexer.model import Article, Speaker, document_core
 from vnlang.text import fold_fast as fold
 
 # The realistic corpus (`realistic=True`: a provincial archive as issue 12 describes it): 0.5%
@@ -179,6 +179,7 @@ def _article(
         else title_pairs + body_pairs,
         speakers_key=speakers_key([speaker] if named else []),
         decrees_key=decrees_key(a.decrees),
+        document=document_core(a),
     )
     return a, f
 

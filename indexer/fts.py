@@ -13,7 +13,7 @@ from vnlang.gazetteer import lookup
 from vnlang.legaldocs import match_key
 from vnlang.text import fold_fast as fold
 
-from .model import Article
+from .model import Article, document_core
 
 
 def speakers_key(names: list[str]) -> str:
@@ -84,6 +84,7 @@ class IndexFields:
     pairs: str
     speakers_key: str
     decrees_key: str
+    document: str  # `model.document_core`: the stored JSON document before the store's keys
 
 
 def index_fields(a: Article) -> IndexFields:
@@ -97,4 +98,5 @@ def index_fields(a: Article) -> IndexFields:
         pairs=pairs_text(title_folded, body_folded),
         speakers_key=speakers_key([s.name for s in a.speakers]),
         decrees_key=decrees_key(a.decrees),
+        document=document_core(a),
     )

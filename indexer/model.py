@@ -8,6 +8,7 @@ what `pressnews export` writes, one JSON object per line (see docs/interfaces.md
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -157,6 +158,21 @@ def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {name: _plain(getattr(value, name)) for name in _names(type(value))}
     return value
+
+
+# The exported article's last keys, which the store sets when it writes the article.
+STORE_KEYS = ("fetched_at", "first_seen", "removed", "duplicate_of")
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def document_core(a: Article) -> str:
+    """The JSON of the exported article without `STORE_KEYS`: the store appends those to make
+    the stored document and hashes this text to tell a changed article (pure, so it is computed
+    with the article's index fields, in a crawl's worker process)."""
+    data = a.to_dict()
+    for key in STORE_KEYS:
+        del data[key]
+    return _JSON.encode(data)
 
 
 def pick_date(published: str | None, event_date: str | None) -> str | None:

@@ -124,13 +124,21 @@ def test_a_removed_page_is_kept_marked_and_hidden_until_it_answers_again():
         assert history.version_count(s, "a1") == 0  # the same page: no version
 
 
-def test_hashes_of_articles_stored_before_page_history_do_not_change():
+def test_hashes_written_by_earlier_stores_still_find_an_article_unchanged():
+    # Stores before schema 11 hashed the article's sorted JSON (and, before page history,
+    # without `removed`): the same article written again is unchanged, keeps no version, and
+    # its hash takes the new form.
     with Store.open(":memory:") as s:
-        s.upsert(v1())
-        before = s.conn.execute("SELECT content_hash FROM articles").fetchone()[0]
+        s.upsert(v1(), raw("<p>one</p>", "2024-01-01T00:00:00+00:00"))
         data = {k: v for k, v in v1().to_dict().items() if k != "removed"}
         data["first_seen"] = s.get("a1")["first_seen"]
-        assert _content_hash(data) == before
+        s.conn.execute("UPDATE articles SET content_hash = ?", (_content_hash(data),))
+        s.conn.commit()
+        assert s.upsert(v1(), raw("<p>one</p>", "2024-03-01T00:00:00+00:00")) == "unchanged"
+        assert history.version_count(s, "a1") == 0
+        stored = s.conn.execute("SELECT content_hash FROM articles").fetchone()[0]
+        assert stored.startswith("2:")
+        assert s.upsert(v1()) == "unchanged"
 
 
 def _db_with_history(tmp_path):

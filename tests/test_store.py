@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 import pytest
@@ -125,6 +126,31 @@ def test_an_updated_article_keeps_only_the_bands_of_its_new_text(tmp_path):
         bands = s.conn.execute("SELECT band, fingerprint FROM dedup_bands").fetchall()
         fp = s.conn.execute("SELECT fingerprint FROM articles WHERE id = 'a1'").fetchone()[0]
         assert len(bands) == 4 and {b[1] for b in bands} == {fp}
+
+
+def test_the_stored_document_is_the_articles_json_with_duplicate_of_last(tmp_path):
+    # One encoding gives the document and its hash: the text must be what encoding the whole
+    # article dict gives (the export format), whatever the values.
+    odd = art(
+        "a1",
+        title='Tiêu đề "ngoặc" \\ và \u2028 ký tự',
+        speakers=[Speaker("Nguyễn Văn A", "Giám đốc")],
+        decrees=["09/2017/NĐ-CP"],
+        published="2024-05-06",
+    )
+    with Store.open(tmp_path / "p.db") as s:
+        for a in (odd, art("a2", body="Khác.")):
+            s.upsert(a)
+            a.first_seen = s.get(a.id)["first_seen"]
+            a.removed = None
+            expected = a.to_dict()
+            expected["duplicate_of"] = expected.pop("duplicate_of")
+            stored = s.conn.execute(
+                "SELECT d.data FROM article_docs d JOIN articles a ON a.rowid = d.rowid "
+                "WHERE a.id = ?",
+                (a.id,),
+            ).fetchone()[0]
+            assert stored == json.dumps(expected, ensure_ascii=False)
 
 
 def test_first_seen_is_kept_and_undated_articles_have_no_date(tmp_path):
