@@ -8,8 +8,9 @@ inside a tier, BM25 with the title weighted 10x the body. `--sort date` orders b
 
 Speed comes from: slim article rows (documents apart), relevance, province and year as
 zero-weight tag tokens inside the FTS match, rows joined only when an SQL-only filter or a date
-sort needs them, BM25 only for the tiers that can fill the page, counts from the FTS index, and
-the top hits chosen here (see README, Measurements).
+sort needs them, BM25 only for the tiers that can fill the page, a query of several terms with
+few matches ranked from one BM25 pass (the top tier tested on the best rows' text), counts from
+the FTS index, and the top hits chosen here (see README, Measurements).
 """
 
 from __future__ import annotations
@@ -446,7 +447,8 @@ class SqliteSearch:
         self, shown: str, terms: list[Term], hidden: set[int], limit: int
     ) -> tuple[dict[int, float], int, set[int] | None] | None:
         """The page of a query of several terms from one BM25 pass over its matches, when they
-        are few enough (`_probe_rows`; else None, and the tier passes answer).
+        are few enough (at most 1/_PROBE_SHARE of the store, `probe_rows` if set; else None, and
+        the tier passes answer).
 
         Rows are taken best BM25 first among those with a query word in the title (a title
         BM25 above zero), and tested against the top tier (every term in the title and every
@@ -456,11 +458,19 @@ class SqliteSearch:
         `limit` rows pass among the first `_TIER_CHECKS`, (BM25 of every match, the count,
         None). One pass instead of four at 1,000,000 articles: the walks over long lists of
         common syllables (each ~20 ms) were most of a search."""
-        cap = (
-            max(_PROBE_MIN_ROWS, self._max_rowid() // _PROBE_SHARE)
-            if self.probe_rows is None
-            else self.probe_rows
-        )
+        if self.probe_rows is None:
+            top = self._max_rowid()
+            cap = max(_PROBE_MIN_ROWS, top // _PROBE_SHARE)
+            # Estimated from the newest 1/_PROBE_SHARE of the rows (a short walk at the end of
+            # the lists): scoring many matches only to give up would cost more than it saves.
+            newest = self.conn.execute(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?",
+                (shown, top - max(1, top // _PROBE_SHARE)),
+            ).fetchone()[0]
+            if newest * _PROBE_SHARE > cap:
+                return None
+        else:
+            cap = self.probe_rows
         cur = self.conn.execute(
             f"SELECT rowid, {_BM25}, {_TITLE_BM25} FROM articles_fts WHERE articles_fts MATCH ?",
             (shown,),
