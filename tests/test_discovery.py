@@ -1,3 +1,5 @@
+import gzip
+
 from crawler import discovery
 
 PAGE = """<html><head><link rel="canonical" href="/a-1.html">
@@ -76,6 +78,23 @@ def test_sitemaps():
     ]
     assert discovery.parse_sitemap(b"<html><body>not a sitemap</body></html>") == (None, [])
     assert discovery.parse_sitemap(b"\x00\x01garbage") == (None, [])
+
+
+def test_a_sitemap_is_read_as_a_stream_whatever_its_shape():
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    urls = "".join(
+        f"<url><!-- c --><loc> http://x.vn/{i}.html </loc><priority>1</priority></url>"
+        for i in range(3000)
+    )
+    body = f'<?xml version="1.0"?><urlset {ns}>{urls}<url><loc>ftp://x.vn/f</loc></url></urlset>'
+    kind, entries = discovery.parse_sitemap(gzip.compress(body.encode()))
+    assert kind == "urlset" and len(entries) == 3000
+    assert entries[-1] == discovery.SitemapEntry("http://x.vn/2999.html", None)
+    # Cut off mid-way (a dropped connection): the entries before the cut are read.
+    kind, entries = discovery.parse_sitemap(body.encode()[: len(body) // 2])
+    assert kind == "urlset" and 1000 < len(entries) < 1600
+    assert discovery.parse_sitemap(b"") == (None, [])
+    assert discovery.parse_sitemap(gzip.compress(b"<html><p>x</p></html>")) == (None, [])
 
 
 def test_feeds():

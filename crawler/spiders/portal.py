@@ -87,6 +87,10 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+# Frontier rows of a sitemap or feed are written this many URLs at a time (not all at its end).
+_FRONTIER_CHUNK = 1_000
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
@@ -860,7 +864,9 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[Request]:
         """Requests for the article URLs a sitemap or feed lists (same site, allowed, pages)."""
         netloc = urlsplit(src.start_urls[0]).netloc
-        for url, lastmod in urls:
+        for n, (url, lastmod) in enumerate(urls, 1):
+            if n % _FRONTIER_CHUNK == 0:  # a sitemap of 50,000 URLs: rows written as they come
+                yield from self._frontier(src)
             if same_site(url, netloc) and src.allows(url) and not discovery.skip_reason(url):
                 # Nothing but the URL is known: its words are the headline.
                 score = link_score(LinkText(url, url_words(url)))
