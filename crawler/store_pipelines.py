@@ -13,8 +13,6 @@ import asyncio
 import multiprocessing
 import os
 import signal
-import threading
-import time
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,30 +37,9 @@ from crawler.documents.process import READER_VERSION, process_document
 from crawler.events.recompute import recompute_events
 from crawler.items import DocumentItem, FrontierItem, PageItem, Revisit, SeenPage
 from crawler.urls import clean_url
+from crawler.worker_process import exit_with_parent, ready
 from indexer.documents import FetchedDocument, add_referrer, save_document
 from indexer.store import RawPage, Store
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the crawl process is gone (even by kill -9),
-    and leave Ctrl-C to the crawl process.
-
-    A Ctrl-C in a terminal reaches every process of the group: the crawl process stops the
-    crawl and then these workers, which must not die of it mid-item with a traceback of their
-    own. They start with SIGINT ignored (see `_spawn_workers`); this keeps it so."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _ready() -> None:
-    """A no-op task: submitting one per worker starts them all at once."""
-
 
 # The worker pools of this process, so a forced stop (a second signal) can still end them.
 _POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
@@ -79,13 +56,13 @@ def _spawn_workers(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
-        initializer=_exit_with_parent,
+        initializer=exit_with_parent,
         initargs=(os.getpid(),),
     )
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         for _ in range(workers):
-            pool.submit(_ready)
+            pool.submit(ready)
     finally:
         signal.signal(signal.SIGINT, previous)
     _POOLS.add(pool)
