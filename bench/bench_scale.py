@@ -48,6 +48,7 @@ from bench.scale_synth import check, generate, generate_realistic, page_html  # 
 from bench.synth import PROVINCES  # noqa: E402
 from crawler.article_from_page import EXTRACTOR_VERSION  # noqa: E402
 from crawler.reprocess import reprocess  # noqa: E402
+from indexer.fts import pairs_text  # noqa: E402
 from indexer.query import Query  # noqa: E402
 from indexer.sqlite_search import SqliteSearch  # noqa: E402
 from indexer.store import RawPage, Store  # noqa: E402
@@ -136,7 +137,14 @@ def bench_fts(tmp: Path, n: int = 5_000) -> None:
 
     items = generate(30_000_000, n, seed=17)
     rows = [
-        (i + 1, f.title_folded, f.body_folded, f.extra_folded, f.tags, f.pairs)
+        (
+            i + 1,
+            f.title_folded,
+            f.body_folded,
+            f.extra_folded,
+            f.tags,
+            pairs_text(f.title_folded, f.body_folded),
+        )
         for i, (_, f) in enumerate(items)
     ]
     say(f"FTS5 inserts of {n} articles' index fields, batches of 500, one variant at a time:")

@@ -1,10 +1,9 @@
 """Generated articles with their index fields, fast enough for a million.
 
-`bench.synth.article` draws every filler word and `indexer.fts.index_fields` folds and pairs
-every body: about 2 ms an article here, so half an hour for a million. This generator draws the
+`bench.synth.article` draws every filler word and `indexer.fts.index_fields` folds every body: about 2 ms an article here, so half an hour for a million. This generator draws the
 same kind of article (the same titles, leads, speakers, roles, documents, ~12% training reports,
 dates 2016-2025, the same Zipf-skewed filler vocabulary) but takes the filler from a pool of
-10,000 pre-folded blocks of 3-10 paragraphs (so a filler block recurs in ~1 article in 10,000), so an article's folded body and syllable bigrams are joins of pre-computed
+10,000 pre-folded blocks of 3-10 paragraphs (so a filler block recurs in ~1 article in 10,000), so an article's folded body is a join of pre-computed
 parts plus the fold of its two short personal paragraphs. `check()` verifies on a sample that
 the fields equal `index_fields` (the fingerprint apart: each article gets a random 64-bit
 simhash, which is what distinct texts give, since bodies that share pool paragraphs would
@@ -31,7 +30,7 @@ from bench.synth import (
     filler,
     person,
 )
-from indexer.fts import IndexFields, bigrams, decrees_key, fts_tags, index_fields, speakers_key
+from indexer.fts import IndexFields, decrees_key, fts_tags, index_fields, speakers_key
 from indexer.model import Article, Speaker, document_core
 from vnlang.text import fold_fast as fold
 
@@ -49,7 +48,6 @@ _PLAIN_VOCAB = [w for w in VOCAB if not set(re.findall(r"\w+", fold(w))) & _TOPI
 _TOPIC_SENTENCES = [f for f in FILLER if set(re.findall(r"\w+", fold(f))) & _TOPIC_SYLLABLES]
 POOL_PARAGRAPHS = 20_000
 POOL_BLOCKS = 10_000  # filler blocks of 3-10 pool paragraphs, each joined once
-_WORDS = re.compile(r"\w+")
 _fold = cache(fold)  # of the short fragments articles are made of (names, roles, places)
 
 
@@ -57,14 +55,10 @@ _fold = cache(fold)  # of the short fragments articles are made of (names, roles
 class _Para:
     text: str
     folded: str
-    words: tuple[str, ...]
-    pairs: str
 
 
 def _para(text: str, folded: str | None = None) -> _Para:
-    folded = fold(text) if folded is None else folded
-    words = tuple(_WORDS.findall(folded))
-    return _Para(text, folded, words, " ".join(bigrams(list(words))))
+    return _Para(text, fold(text) if folded is None else folded)
 
 
 def _plain_filler(rng: random.Random, words: int) -> str:
@@ -88,27 +82,13 @@ def _blocks(seed: int = 5, realistic: bool = False) -> list[_Para]:
     out = []
     for _ in range(POOL_BLOCKS):
         parts = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(3, 10))]
-        body, folded, pairs = _join(parts)
-        words = (parts[0].words[0], parts[-1].words[-1])  # only its ends are read
-        out.append(_Para(body, folded, words, pairs))
+        out.append(_Para(*_join(parts)))
     return out
 
 
-def _join(parts: list[_Para]) -> tuple[str, str, str]:
-    """(body, folded body, bigrams) of paragraphs, as `index_fields` computes them."""
-    pairs: list[str] = []
-    last = ""
-    for p in parts:
-        if last and p.words:  # the bigram across the paragraph break
-            pairs.append(last + p.words[0])
-        if p.pairs:
-            pairs.append(p.pairs)
-        last = p.words[-1] if p.words else last
-    return (
-        "\n".join(p.text for p in parts),
-        " ".join(p.folded for p in parts),
-        " ".join(pairs),
-    )
+def _join(parts: list[_Para]) -> tuple[str, str]:
+    """(body, folded body) of paragraphs, as `index_fields` computes them."""
+    return "\n".join(p.text for p in parts), " ".join(p.folded for p in parts)
 
 
 def _article(
@@ -144,7 +124,7 @@ def _article(
             sentence = rng.choice(_TOPIC_SENTENCES)
             parts.append(_para(sentence, _fold(sentence)))
     parts += [blocks[rng.randrange(len(blocks))], _para(f"Bài số {i}.", f"bai so {i}.")]
-    body, body_folded, body_pairs = _join(parts)
+    body, body_folded = _join(parts)
     relevant = training and "du lịch" not in title and "nông nghiệp" not in title
     date = f"{y}-{m:02d}-{d:02d}"
     topics = ["phát ngôn"] if not realistic or training else []
@@ -164,8 +144,6 @@ def _article(
         topics=topics,
         fetched_at="2026-11-22T00:00:00+00:00",
     )
-    title_words = _WORDS.findall(title_folded)
-    title_pairs = " ".join(bigrams(title_words))
     extra = [fs, fr] if named else []
     extra += [_fold(x) for x in a.decrees] + (["phat ngon"] if topics else []) + [fp, fp]
     f = IndexFields(
@@ -174,9 +152,6 @@ def _article(
         body_folded=body_folded,
         extra_folded=" ".join(extra),
         tags=_tags(relevant, y, prov),
-        pairs=f"{title_pairs} {body_pairs}"
-        if title_pairs and body_pairs
-        else title_pairs + body_pairs,
         speakers_key=speakers_key([speaker] if named else []),
         decrees_key=decrees_key(a.decrees),
         document=document_core(a),

@@ -81,7 +81,6 @@ class IndexFields:
     body_folded: str
     extra_folded: str
     tags: str
-    pairs: str
     speakers_key: str
     decrees_key: str
     document: str  # `model.document_core`: the stored JSON document before the store's keys
@@ -95,7 +94,6 @@ def index_fields(a: Article) -> IndexFields:
         body_folded=body_folded,
         extra_folded=fts_extra(a),
         tags=fts_tags(a),
-        pairs=pairs_text(title_folded, body_folded),
         speakers_key=speakers_key([s.name for s in a.speakers]),
         decrees_key=decrees_key(a.decrees),
         document=document_core(a),

@@ -25,7 +25,7 @@ from vnlang import fingerprint as dedup
 
 from . import corrections, history
 from .errors import PressnewsError
-from .fts import IndexFields, index_fields
+from .fts import IndexFields, index_fields, pairs_text
 from .model import Article, Evidence
 from .schema import SCHEMA_VERSION, SchemaTooNew, migrate
 
@@ -675,7 +675,8 @@ class Store:
                 f.body_folded,
                 f.extra_folded,
                 f.tags,
-                f.pairs if self.writes_pairs else "",
+                # (bigrams only for a store that has them: 0.12 ms an article)
+                pairs_text(f.title_folded, f.body_folded) if self.writes_pairs else "",
             ),
         )
         self.conn.executemany(
