@@ -305,7 +305,9 @@ class SqliteSearch:
                 # Every match scored: the count is theirs. A one-term query is in the title
                 # exactly when its BM25 over the title column alone is not zero (an extra
                 # column of the same statement: the term statistics are computed once).
-                scores, titled = self._bm25_all(shown, with_title=in_title is None)
+                every = self._bm25_all(shown, with_title=in_title is None)
+                assert every is not None  # (no cap)
+                scores, titled = every
                 for r in hidden:
                     scores.pop(r, None)
                 total = len(scores)
@@ -432,13 +434,23 @@ class SqliteSearch:
             ).fetchall()
         )
 
-    def _bm25_all(self, match: str, *, with_title: bool) -> tuple[dict[int, float], set[int]]:
-        """BM25 of every match of an FTS expression of one term, and the rows where it occurs
+    def _bm25_all(
+        self, match: str, *, with_title: bool, cap: int | None = None
+    ) -> tuple[dict[int, float], set[int]] | None:
+        """BM25 of every match of an FTS expression, and the rows where a phrase of it occurs
         in the title (a BM25 of the title column alone above zero: bm25() is negated, and a
-        term's weight is positive), or of any expression and no rows."""
+        term's weight is positive; for one term, the rows with it in the title), or no rows
+        without `with_title`. None when more than `cap` rows match (the pass is given up)."""
         title = f", {_TITLE_BM25}" if with_title else ""
-        sql = f"SELECT rowid, {_BM25}{title} FROM articles_fts WHERE articles_fts MATCH ?"
-        rows = self.conn.execute(sql, (match,)).fetchall()
+        cur = self.conn.execute(
+            f"SELECT rowid, {_BM25}{title} FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+        )
+        rows: list[tuple[Any, ...]] = []
+        while chunk := cur.fetchmany(1000):
+            rows.extend(chunk)
+            if cap is not None and len(rows) > cap:
+                cur.close()
+                return None
         if not with_title:
             return dict(rows), set()
         return {r[0]: r[1] for r in rows}, {r[0] for r in rows if r[2] < 0}
@@ -471,20 +483,14 @@ class SqliteSearch:
                 return None
         else:
             cap = self.probe_rows
-        cur = self.conn.execute(
-            f"SELECT rowid, {_BM25}, {_TITLE_BM25} FROM articles_fts WHERE articles_fts MATCH ?",
-            (shown,),
-        )
-        rows: list[tuple[int, float, float]] = []
-        while chunk := cur.fetchmany(1000):
-            rows.extend(chunk)
-            if len(rows) > cap:
-                cur.close()
-                return None
-        if hidden:
-            rows = [x for x in rows if x[0] not in hidden]
-        scores = {r: b for r, b, _ in rows}
-        candidates = sorted([(b, r) for r, b, t in rows if t < 0])  # bm25() negated: best first
+        every = self._bm25_all(shown, with_title=True, cap=cap)
+        if every is None:
+            return None
+        scores, titled = every
+        for r in hidden:
+            scores.pop(r, None)
+        # bm25() is negated: best first
+        candidates = sorted((scores[r], r) for r in titled if r not in hidden)
         found: list[tuple[float, int]] = []
         checked = 0
         size = min(_CHECK_UP_TO, limit + limit // 2 + 4)  # most of a page's rows pass at once
