@@ -263,6 +263,16 @@ def _remove_side_files(path: Path, existing: set[str]) -> None:
         pass  # another process holds the database: it removes the files when it is done
 
 
+def _signed(fp: int) -> int:
+    """A 64-bit fingerprint as SQLite stores it (a signed integer)."""
+    return fp - (1 << 64) if fp >= 1 << 63 else fp
+
+
+def _unsigned(stored: int) -> int:
+    """A stored fingerprint as `vnlang.fingerprint` computes it."""
+    return stored + (1 << 64) if stored < 0 else stored
+
+
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
@@ -529,15 +539,12 @@ class Store:
             )
             rows: dict[str, sqlite3.Row] = {}
             if len(ids) == len(items):  # (an id twice: its second write must see its first)
-                for chunk in _chunks(ids):
-                    marks = ",".join("?" * len(chunk))
-                    for r in self.conn.execute(
-                        "SELECT id, rowid, content_hash, first_seen, duplicate_of, fingerprint "
-                        "FROM articles "
-                        f"WHERE id IN ({marks})",
-                        chunk,
-                    ):
-                        rows[r["id"]] = r
+                for r in self._rows_for(
+                    "SELECT id, rowid, content_hash, first_seen, duplicate_of, fingerprint "
+                    "FROM articles WHERE id IN ({})",
+                    ids,
+                ):
+                    rows[r["id"]] = r
                 self._batch_rows = rows
             self._batch_seq = int(self.get_meta("seq", "0") or 0)
             self._batch_now = now_iso()
@@ -567,21 +574,20 @@ class Store:
         """{band: [(article id, fingerprint or None)]} of these bands, each present (one
         statement a chunk instead of one an article)."""
         out: dict[str, list[tuple[str, int | None]]] = {b: [] for b in bands}
-        for chunk in _chunks(list(out)):
-            marks = ",".join("?" * len(chunk))
-            for band, other_id, other_fp in self.conn.execute(
-                f"SELECT band, article_id, fingerprint FROM dedup_bands WHERE band IN ({marks})",
-                chunk,
-            ):
-                out[band].append((other_id, other_fp))
+        for band, other_id, other_fp in self._rows_for(
+            "SELECT band, article_id, fingerprint FROM dedup_bands WHERE band IN ({})", list(out)
+        ):
+            out[band].append((other_id, other_fp))
         return out
 
     def _ids_with(self, sql: str, ids: list[str]) -> set[str]:
-        out: set[str] = set()
+        return {r[0] for r in self._rows_for(sql, ids)}
+
+    def _rows_for(self, sql: str, ids: list[str]) -> Iterator[sqlite3.Row]:
+        """The rows of `sql`, whose `{}` is an IN list, for these ids (in chunks of 500, under
+        SQLite's limit on bound values)."""
         for chunk in _chunks(ids):
-            query = sql.format(",".join("?" * len(chunk)))
-            out.update(r[0] for r in self.conn.execute(query, chunk))
-        return out
+            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def _upsert(self, a: Article, raw: RawPage | None, f: IndexFields) -> UpsertOutcome:
         if self._batch_rows is not None:
@@ -593,7 +599,7 @@ class Store:
                 (a.id,),
             ).fetchone()
         fp = f.fingerprint
-        fp_signed = fp - (1 << 64) if fp >= 1 << 63 else fp
+        fp_signed = _signed(fp)
         bands = dedup.band_keys(fp)
         now = self._batch_now or now_iso()
         a.first_seen = row["first_seen"] if row is not None else a.fetched_at or now
@@ -696,8 +702,7 @@ class Store:
             self.conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (article_id,))
             old = list(self._batch_bands or ())
         else:
-            fp = fingerprint + (1 << 64) if fingerprint < 0 else fingerprint
-            old = dedup.band_keys(fp)
+            old = dedup.band_keys(_unsigned(fingerprint))
             self.conn.executemany(
                 "DELETE FROM dedup_bands WHERE band = ? AND article_id = ?",
                 [(b, article_id) for b in old],
@@ -747,31 +752,24 @@ class Store:
         unknown = [i for i, f in candidates.items() if f is None]  # bands of older stores
         if unknown:
             candidates.update(
-                self._ids_values("SELECT id, fingerprint FROM articles WHERE id IN ({})", unknown)
+                (r[0], r[1])
+                for r in self._rows_for(
+                    "SELECT id, fingerprint FROM articles WHERE id IN ({})", unknown
+                )
             )
         near = [
             i
             for i, f in candidates.items()
-            if f is not None and dedup.near_duplicate(fp, f + (1 << 64) if f < 0 else f)
+            if f is not None and dedup.near_duplicate(fp, _unsigned(f))
         ]
         if not near:
             return None
-        first = None  # the earliest stored of them (bands of a deleted row find none)
-        for chunk in _chunks(near):
-            row = self.conn.execute(
-                "SELECT rowid, id, duplicate_of FROM articles "
-                f"WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY rowid LIMIT 1",
-                chunk,
-            ).fetchone()
-            if row is not None and (first is None or row["rowid"] < first["rowid"]):
-                first = row
+        first = min(  # the earliest stored of them (bands of a deleted row find none)
+            self._rows_for("SELECT rowid, id, duplicate_of FROM articles WHERE id IN ({})", near),
+            key=lambda r: r["rowid"],
+            default=None,
+        )
         return None if first is None else first["duplicate_of"] or first["id"]
-
-    def _ids_values(self, sql: str, ids: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for chunk in _chunks(ids):
-            out.update(self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
-        return out
 
     def _save_raw(self, article_id: str, raw: RawPage) -> None:
         self.conn.execute(
