@@ -195,6 +195,37 @@ def test_a_listing_count_leaves_out_removed_articles_and_copies(
     store.close()
 
 
+def test_copies_of_a_report_are_left_out_by_the_one_pass_ranking_as_by_the_tier_passes(
+    tmp_path,
+) -> None:
+    with Store.open(tmp_path / "c.db") as store:
+        store.upsert_many(
+            [
+                (
+                    Article(
+                        id=f"c{i}",
+                        url=f"https://c.gov.vn/{i}.html",
+                        source="c",
+                        title=f"Bản tin số {i} hội nghị",
+                        # c1 and c4 are copies of c0 and c3 (the same text: the store links them)
+                        body=_report({1: 0, 4: 3}.get(i, i)),
+                        relevant=True,
+                        fetched_at="2025-01-01T00:00:00+00:00",
+                    ),
+                    None,
+                    None,
+                )
+                for i in range(6)
+            ]
+        )
+        # "bản tin": the page from the top tier; "bản tin hội nghị": no row in it
+        for q in (dict(text="bản tin"), dict(text="bản tin hội nghị")):
+            for limit in (1, 3, 20):
+                one_pass = _answer(SqliteSearch(store), q, limit)
+                assert one_pass == _answer(SqliteSearch(store, probe_rows=0), q, limit)
+                assert one_pass[0] == 4 and {"c1", "c4"}.isdisjoint(h[0] for h in one_pass[2])
+
+
 @pytest.mark.parametrize("q", QUERIES, ids=[repr(q) for q in QUERIES])
 def test_one_bm25_pass_and_the_tier_passes_give_the_same_answers(stores, q) -> None:
     # A few matches: one BM25 pass, the top tier tested row by row best first; many (here
