@@ -104,8 +104,6 @@ def _is_training(text: str) -> bool:
     return bool(_TRAINING_WORDS.search(folded)) and not _NOT_TRAINING.search(folded)
 
 
-_QUARTER = re.compile(r"quý\s+(I{1,3}|IV|[1-4])\b(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
-_MONTH = re.compile(r"tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*((?:19|20)\d\d))?", re.I)
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _PEOPLE = (
@@ -117,11 +115,6 @@ _ATTENDANCE = re.compile(r"(\d{1,3}(?:[.,]\d{3})*|\d+)\s+" + _PEOPLE, re.I)
 _COUNT = re.compile(
     r"(\d{1,3})\s+(?:lớp|hội nghị|đợt|cuộc|khóa|khoá)[^.;\d]{0,30}?(?:tập huấn|bồi dưỡng|đào tạo)",
     re.I,
-)
-# "1. Ông Nguyễn Văn A, Chủ tịch ..." or "1. Người phát ngôn: Ông Nguyễn Văn A - Chủ tịch ...".
-_SPOKESPERSON = re.compile(
-    r"(?:^|:\s*|^\s*(?:\d{1,2}[.)]|[-–+•])\s*)(Ông|Bà|Đồng chí)\s+([^,–:-]+?)\s*"
-    r"(?:[,–-]\s*(.+?))?\s*[.;]?$"
 )
 _PLACE_IN = re.compile(r"\btại\s+(.+?)(?=\s+cho\s|\s+với\s|,|;|\)|\.$|$)")
 # A training that was not held: planned, postponed, not done.
@@ -673,12 +666,11 @@ def _line_above_tables(lines: list[str]) -> dict[str, str]:
 
 
 # The header of a table whose cells a PDF flattened into words ("STT Nội dung Đối tượng Thời
-# gian Địa điểm"), a row of it ("1 Kỹ năng phát ngôn ... Người phát ngôn cấp huyện Tháng 5/2023
-# TP. Pleiku"), and where its audience cell starts.
+# gian Địa điểm"), and where a row's audience cell starts ("1 Kỹ năng phát ngôn ... Người phát
+# ngôn cấp huyện Tháng 5/2023 TP. Pleiku").
 _FLAT_HEADER = re.compile(
     r"^(?:stt\s+)?(?:noi dung|ten lop|chuyen de|ten hoat dong)\b.*\bthoi gian\b"
 )
-_FLAT_ROW = re.compile(r"^(\d{1,2})\.?\s+(\S.*)$")
 _AUDIENCE_START = re.compile(
     r"\s(?=(?:Người|Cán bộ|Lãnh đạo|Chủ tịch|Phó Chủ tịch|Công chức|Đại biểu|Phóng viên|Báo cáo viên|"
     r"Thành viên|Trưởng|Phó trưởng|Đội ngũ|Toàn thể|Các)\s)"
